@@ -1,0 +1,261 @@
+//! Control-rate work, done for every group once per `CONTROL_INTERVAL` samples at absolute
+//! sample positions (so it never depends on where the host's blocks begin): glide, LFO, mod
+//! envelope, envelope stage changes, pitch → phase increments, cutoff → filter coefficients,
+//! and the gain ramps for the next interval.
+
+use crate::lanes::Lanes;
+use crate::math::{exp2, sin_cycles, tan};
+use crate::patch::LfoWave;
+use crate::voice_group::{Stage, VoiceGroup};
+
+/// Samples between control ticks.
+pub const CONTROL_INTERVAL: usize = 16;
+
+/// Overshoot target of the attack segment: the curve bends like an analog attack.
+pub const ATTACK_TARGET: f32 = 1.25;
+/// Release and fade head slightly below zero so they reach silence in finite time.
+pub const RELEASE_TARGET: f32 = -0.001;
+/// Decay heads this far below the sustain level so it settles on it.
+const DECAY_UNDERSHOOT: f32 = 1e-5;
+
+/// One envelope's segment coefficients (per sample for the amp envelope, per tick for the
+/// mod envelope).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EnvCoefs {
+    /// Attack coefficient.
+    pub attack: f32,
+    /// Decay coefficient.
+    pub decay: f32,
+    /// Sustain level.
+    pub sustain: f32,
+    /// Release coefficient.
+    pub release: f32,
+    /// Steal/choke fade coefficient.
+    pub fade: f32,
+}
+
+/// Everything a control tick needs that is the same for every voice.
+#[derive(Clone, Copy, Debug)]
+pub struct ControlParams {
+    /// Glide step per tick, 0…1 (1 = no glide).
+    pub glide_k: f32,
+    /// LFO phase step per tick.
+    pub lfo_inc: f32,
+    /// LFO waveform.
+    pub lfo_wave: LfoWave,
+    /// Amp envelope coefficients (per sample).
+    pub amp: EnvCoefs,
+    /// Mod envelope coefficients (per tick).
+    pub modenv: EnvCoefs,
+    /// Pitch bend in semitones.
+    pub bend_st: f32,
+    /// LFO → pitch in semitones (already scaled by the mod wheel).
+    pub vibrato_st: f32,
+    /// Oscillator 1 transposition in semitones.
+    pub osc1_st: f32,
+    /// Oscillator 2 transposition in semitones.
+    pub osc2_st: f32,
+    /// Unison detune spread in semitones.
+    pub detune_st: f32,
+    /// Unison stereo width, 0…1.
+    pub width: f32,
+    /// Base cutoff as log2(Hz).
+    pub cutoff_log2: f32,
+    /// Key tracking, 0…1.
+    pub key_track: f32,
+    /// Mod envelope → cutoff in octaves.
+    pub env_oct: f32,
+    /// Velocity → cutoff in octaves.
+    pub vel_oct: f32,
+    /// Channel pressure × its cutoff amount, in octaves.
+    pub pressure_oct: f32,
+    /// LFO → cutoff in octaves.
+    pub lfo_cut_oct: f32,
+    /// Mod envelope → pitch in semitones.
+    pub mod_pitch_st: f32,
+    /// LFO → amplitude, 0…1.
+    pub lfo_amp: f32,
+    /// LFO → pan, 0…1.
+    pub lfo_pan: f32,
+    /// Resonant stage damping k.
+    pub k: f32,
+    /// 1 / sample rate.
+    pub inv_sr: f32,
+    /// Velocity sensitivity, 0…1.
+    pub vel_sens: f32,
+    /// Per-lane gain that keeps unison stacks as loud as one voice.
+    pub unison_norm: f32,
+}
+
+/// Per-lane values a tick computes for the next interval.
+pub struct ControlOutputs<L: Lanes> {
+    dt1: L,
+    dt2: L,
+    fa: (L, L, L),
+    fb: (L, L, L),
+    gain_l: L,
+    gain_r: L,
+}
+
+fn stage_is<L: Lanes>(stage: L, which: f32) -> L {
+    stage.eq(L::splat(which))
+}
+
+/// Advance the control-rate state of a group by one tick. Allocation-free, O(1).
+#[inline(always)]
+pub fn advance<L: Lanes>(g: &mut VoiceGroup<L>, c: &ControlParams) {
+    g.pitch = g.pitch + (g.pitch_target - g.pitch) * L::splat(c.glide_k);
+
+    let phase = g.lfo_phase + L::splat(c.lfo_inc);
+    let wrapped = L::splat(1.0).le(phase);
+    g.lfo_phase = phase - phase.floor();
+    if c.lfo_wave == LfoWave::SampleHold {
+        let fresh = L::noise(&mut g.lfo_rng);
+        g.lfo_held = wrapped.select(fresh, g.lfo_held);
+    }
+
+    // Mod envelope, one tick per step.
+    let m = &c.modenv;
+    let (target, coef, floor) = segment(g.mod_stage, g.mod_level, m);
+    let level = target + (g.mod_level - target) * coef;
+    g.mod_level = level.min(L::splat(1.0)).max(floor);
+    g.mod_stage = finish_attack(g.mod_stage, g.mod_level);
+
+    // Amp envelope runs per sample; its stage changes and segment constants are set here.
+    g.amp_stage = finish_attack(g.amp_stage, g.amp_level);
+    let (target, coef, floor) = segment(g.amp_stage, g.amp_level, &c.amp);
+    g.amp_target = target;
+    g.amp_coef = coef;
+    g.amp_floor = floor;
+}
+
+fn finish_attack<L: Lanes>(stage: L, level: L) -> L {
+    let done = stage_is(stage, Stage::ATTACK).and(L::splat(1.0).le(level));
+    done.select(L::splat(Stage::DECAY), stage)
+}
+
+/// Target, coefficient and floor of each lane's current envelope segment.
+fn segment<L: Lanes>(stage: L, level: L, e: &EnvCoefs) -> (L, L, L) {
+    let zero = L::splat(0.0);
+    let sustain = L::splat(e.sustain);
+    let attack = stage_is(stage, Stage::ATTACK);
+    let decay = stage_is(stage, Stage::DECAY);
+    let release = stage_is(stage, Stage::RELEASE);
+    let fade = stage_is(stage, Stage::FADE);
+    let target = attack.select(
+        L::splat(ATTACK_TARGET),
+        decay.select(
+            sustain - L::splat(DECAY_UNDERSHOOT),
+            release.or(fade).select(L::splat(RELEASE_TARGET), zero),
+        ),
+    );
+    let coef = attack.select(
+        L::splat(e.attack),
+        decay.select(
+            L::splat(e.decay),
+            release.select(L::splat(e.release), fade.select(L::splat(e.fade), zero)),
+        ),
+    );
+    let floor = decay.select(sustain.min(level), zero);
+    (target, coef, floor)
+}
+
+/// The LFO's value (−1…1) at each lane's phase.
+#[inline(always)]
+fn lfo_value<L: Lanes>(g: &VoiceGroup<L>, wave: LfoWave) -> L {
+    let p = g.lfo_phase;
+    match wave {
+        LfoWave::Sine => sin_cycles(p),
+        LfoWave::Triangle => L::splat(1.0) - L::splat(4.0) * (p - L::splat(0.5)).abs(),
+        LfoWave::Saw => p + p - L::splat(1.0),
+        LfoWave::Square => p.lt(L::splat(0.5)).select(L::splat(1.0), L::splat(-1.0)),
+        LfoWave::SampleHold => g.lfo_held,
+    }
+}
+
+fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
+    let hz = exp2((semitones - L::splat(69.0)) * L::splat(1.0 / 12.0)) * L::splat(440.0);
+    (hz * L::splat(c.inv_sr)).min(L::splat(0.45)).max(L::splat(1e-7))
+}
+
+fn svf_coefs<L: Lanes>(g: L, k: L) -> (L, L, L) {
+    let a1 = L::splat(1.0) / (L::splat(1.0) + g * (g + k));
+    let a2 = g * a1;
+    (a1, a2, g * a2)
+}
+
+/// Compute the per-lane control values from the group's current state. Pure, O(1).
+#[inline(always)]
+pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs<L> {
+    let lfo = lfo_value(g, c.lfo_wave);
+    let m = g.mod_level;
+    let semis = g.pitch
+        + L::splat(c.bend_st)
+        + lfo * L::splat(c.vibrato_st)
+        + m * L::splat(c.mod_pitch_st)
+        + g.unison_offset * L::splat(c.detune_st);
+    let dt1 = increment(semis + L::splat(c.osc1_st), c);
+    let dt2 = increment(semis + L::splat(c.osc2_st), c);
+
+    let octaves = L::splat(c.cutoff_log2)
+        + L::splat(c.key_track / 12.0) * (g.pitch - L::splat(60.0))
+        + L::splat(c.env_oct) * m
+        + L::splat(c.vel_oct) * g.velocity
+        + L::splat(c.pressure_oct)
+        + L::splat(c.lfo_cut_oct) * lfo;
+    let nyquist_guard = 0.45 / c.inv_sr;
+    let cutoff = exp2(octaves).max(L::splat(10.0)).min(L::splat(nyquist_guard));
+    let gain = tan(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
+    let fa = svf_coefs(gain, L::splat(c.k));
+    let fb = svf_coefs(gain, L::splat(std::f32::consts::SQRT_2));
+
+    let one = L::splat(1.0);
+    let vel_gain = one - L::splat(c.vel_sens) * (one - g.velocity);
+    let tremolo = one - L::splat(c.lfo_amp) * (L::splat(0.5) - L::splat(0.5) * lfo);
+    let level = L::splat(c.unison_norm) * vel_gain * tremolo;
+    let pan = (g.unison_pan * L::splat(c.width) + lfo * L::splat(c.lfo_pan))
+        .max(-one)
+        .min(one);
+    let half = L::splat(0.5);
+    ControlOutputs {
+        dt1,
+        dt2,
+        fa,
+        fb,
+        gain_l: level * (half - half * pan).sqrt(),
+        gain_r: level * (half + half * pan).sqrt(),
+    }
+}
+
+/// Install control outputs into the lanes selected by `mask`. With `ramp`, gains glide to
+/// their new values over the next interval; without, they jump (a note that just started).
+#[inline(always)]
+pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: L, ramp: bool) {
+    let one = L::splat(1.0);
+    g.dt1 = mask.select(o.dt1, g.dt1);
+    g.dt2 = mask.select(o.dt2, g.dt2);
+    g.inv_dt1 = mask.select(one / o.dt1, g.inv_dt1);
+    g.inv_dt2 = mask.select(one / o.dt2, g.inv_dt2);
+    g.fa1 = mask.select(o.fa.0, g.fa1);
+    g.fa2 = mask.select(o.fa.1, g.fa2);
+    g.fa3 = mask.select(o.fa.2, g.fa3);
+    g.fb1 = mask.select(o.fb.0, g.fb1);
+    g.fb2 = mask.select(o.fb.1, g.fb2);
+    g.fb3 = mask.select(o.fb.2, g.fb3);
+    if ramp {
+        let step = L::splat(1.0 / CONTROL_INTERVAL as f32);
+        g.dgain_l = mask.select((o.gain_l - g.gain_l) * step, g.dgain_l);
+        g.dgain_r = mask.select((o.gain_r - g.gain_r) * step, g.dgain_r);
+    } else {
+        g.gain_l = mask.select(o.gain_l, g.gain_l);
+        g.gain_r = mask.select(o.gain_r, g.gain_r);
+        g.dgain_l = mask.select(L::splat(0.0), g.dgain_l);
+        g.dgain_r = mask.select(L::splat(0.0), g.dgain_r);
+    }
+}
+
+/// Mask of lanes whose release or fade has reached silence.
+pub fn finished<L: Lanes>(g: &VoiceGroup<L>) -> L {
+    let releasing = stage_is(g.amp_stage, Stage::RELEASE).or(stage_is(g.amp_stage, Stage::FADE));
+    releasing.and(g.amp_level.le(L::splat(0.0)))
+}

@@ -1,0 +1,223 @@
+//! Engine-wide control state: the patch being played, smoothed continuous values, the
+//! performance controls (bend, wheel, pressure, pedal) and the tempo. Once per control tick it
+//! turns these into the `ControlParams` every voice reads and the `RunParams` of the kernel.
+
+use crate::control::{ATTACK_TARGET, CONTROL_INTERVAL, ControlParams, EnvCoefs, RELEASE_TARGET};
+use crate::patch::{EnvPatch, Patch};
+use crate::render::RunParams;
+
+/// Time constant of parameter smoothing in seconds.
+const SMOOTHING_S: f32 = 0.005;
+/// Duration of the fade a stolen or choked voice takes, in seconds.
+pub const FADE_S: f32 = 0.002;
+
+/// A value that glides toward its target once per control tick.
+#[derive(Clone, Copy, Debug, Default)]
+struct Smoothed {
+    now: f32,
+    target: f32,
+}
+
+impl Smoothed {
+    fn new(value: f32) -> Self {
+        Self { now: value, target: value }
+    }
+
+    /// Step once; returns (value before, value after).
+    fn step(&mut self, k: f32) -> (f32, f32) {
+        let before = self.now;
+        self.now += (self.target - self.now) * k;
+        if (self.target - self.now).abs() < 1e-6 {
+            self.now = self.target;
+        }
+        (before, self.now)
+    }
+}
+
+/// Engine-wide state that is not per voice.
+#[derive(Clone, Debug)]
+pub struct Globals {
+    /// The patch (sanitized) the engine plays.
+    pub patch: Patch,
+    sample_rate: f32,
+    smoothing_k: f32,
+    cutoff_log2: Smoothed,
+    resonance: Smoothed,
+    drive: Smoothed,
+    pw1: Smoothed,
+    pw2: Smoothed,
+    level1: Smoothed,
+    level2: Smoothed,
+    noise: Smoothed,
+    gain: Smoothed,
+    /// Pitch bend, −1…1.
+    pub bend: f32,
+    /// Mod wheel, 0…1.
+    pub mod_wheel: f32,
+    /// Channel pressure, 0…1.
+    pub pressure: f32,
+    /// Sustain pedal down.
+    pub sustain_down: bool,
+    /// Tempo in BPM (120 when the host gives none).
+    pub tempo_bpm: f64,
+    /// Shared LFO phase for voices that do not retrigger.
+    pub free_lfo_phase: f32,
+}
+
+fn db_to_gain(db: f32) -> f32 {
+    10f32.powf(db / 20.0)
+}
+
+fn resonance_to_k(resonance: f32) -> f32 {
+    2.0 - 1.96 * resonance
+}
+
+impl Globals {
+    /// State for a patch at a sample rate, with every smoother settled.
+    pub fn new(patch: &Patch, sample_rate: f32) -> Self {
+        let p = patch.sanitized();
+        let interval = CONTROL_INTERVAL as f32;
+        Self {
+            patch: p,
+            sample_rate,
+            smoothing_k: 1.0 - (-interval / (SMOOTHING_S * sample_rate)).exp(),
+            cutoff_log2: Smoothed::new(p.filter.cutoff_hz.log2()),
+            resonance: Smoothed::new(p.filter.resonance),
+            drive: Smoothed::new(p.filter.drive),
+            pw1: Smoothed::new(p.osc1.pulse_width),
+            pw2: Smoothed::new(p.osc2.pulse_width),
+            level1: Smoothed::new(p.osc1.level),
+            level2: Smoothed::new(p.osc2.level),
+            noise: Smoothed::new(p.noise_level),
+            gain: Smoothed::new(db_to_gain(p.voice.master_gain_db)),
+            bend: 0.0,
+            mod_wheel: 0.0,
+            pressure: 0.0,
+            sustain_down: false,
+            tempo_bpm: 120.0,
+            free_lfo_phase: 0.0,
+        }
+    }
+
+    /// Sample rate in Hz.
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate
+    }
+
+    /// Take a new patch; continuous values will glide to it. Allocation-free.
+    pub fn set_patch(&mut self, patch: &Patch) {
+        let p = patch.sanitized();
+        self.patch = p;
+        self.cutoff_log2.target = p.filter.cutoff_hz.log2();
+        self.resonance.target = p.filter.resonance;
+        self.drive.target = p.filter.drive;
+        self.pw1.target = p.osc1.pulse_width;
+        self.pw2.target = p.osc2.pulse_width;
+        self.level1.target = p.osc1.level;
+        self.level2.target = p.osc2.level;
+        self.noise.target = p.noise_level;
+        self.gain.target = db_to_gain(p.voice.master_gain_db);
+    }
+
+    /// Per-sample coefficient reaching `fraction` of the way in `seconds` after `steps`.
+    fn coef(&self, seconds: f32, remaining: f32, step_samples: f32) -> f32 {
+        (remaining.ln() * step_samples / (seconds * self.sample_rate)).exp()
+    }
+
+    fn env_coefs(&self, e: &EnvPatch, step_samples: f32) -> EnvCoefs {
+        EnvCoefs {
+            attack: self.coef(e.attack_s, 1.0 - 1.0 / ATTACK_TARGET, step_samples),
+            decay: self.coef(e.decay_s, 1e-3, step_samples),
+            sustain: e.sustain,
+            release: self.coef(e.release_s, -RELEASE_TARGET / (1.0 - RELEASE_TARGET), step_samples),
+            fade: self.coef(FADE_S, -RELEASE_TARGET / (1.0 - RELEASE_TARGET), step_samples),
+        }
+    }
+
+    /// LFO frequency in Hz (free or from the tempo).
+    fn lfo_hz(&self) -> f32 {
+        let l = &self.patch.lfo;
+        if l.sync {
+            let tempo = if self.tempo_bpm.is_finite() && self.tempo_bpm > 0.0 {
+                self.tempo_bpm.clamp(1.0, 1000.0)
+            } else {
+                120.0
+            };
+            (tempo / 60.0 / l.division.beats()) as f32
+        } else {
+            l.rate_hz
+        }
+    }
+
+    /// Advance the smoothers one tick and return what voices and the kernel use until the
+    /// next one, plus the master gain ramp (start, step per sample). Allocation-free, O(1).
+    pub fn tick(&mut self) -> (ControlParams, RunParams, (f32, f32)) {
+        let k = self.smoothing_k;
+        let interval = CONTROL_INTERVAL as f32;
+        let per_sample = |(a, b): (f32, f32)| (a, (b - a) / interval);
+        let cutoff_log2 = self.cutoff_log2.step(k).1;
+        let resonance = self.resonance.step(k).1;
+        let drive = self.drive.step(k).1;
+        let pw1 = self.pw1.step(k).1;
+        let pw2 = self.pw2.step(k).1;
+        let level1 = per_sample(self.level1.step(k));
+        let level2 = per_sample(self.level2.step(k));
+        let noise = per_sample(self.noise.step(k));
+        let gain = per_sample(self.gain.step(k));
+
+        let p = &self.patch;
+        let lfo_inc = (self.lfo_hz() * interval / self.sample_rate).min(0.5);
+        self.free_lfo_phase += lfo_inc;
+        self.free_lfo_phase -= self.free_lfo_phase.floor();
+        let glide_k = if p.voice.glide_s > 0.0 {
+            1.0 - (-interval / (p.voice.glide_s * self.sample_rate)).exp()
+        } else {
+            1.0
+        };
+        let transpose = |o: &crate::patch::OscPatch| {
+            (o.octave * 12 + o.semitones) as f32 + o.fine_cents / 100.0
+        };
+        let unison = p.voice.unison as f32;
+        let control = ControlParams {
+            glide_k,
+            lfo_inc,
+            lfo_wave: p.lfo.wave,
+            amp: self.env_coefs(&p.amp_env, 1.0),
+            modenv: self.env_coefs(&p.mod_env, interval),
+            bend_st: self.bend * p.voice.bend_range_st,
+            vibrato_st: p.lfo.to_pitch_st * self.mod_wheel,
+            osc1_st: transpose(&p.osc1),
+            osc2_st: transpose(&p.osc2),
+            detune_st: p.voice.unison_detune_cents / 100.0,
+            width: p.voice.unison_width,
+            cutoff_log2,
+            key_track: p.filter.key_track,
+            env_oct: p.filter.env_amount_oct,
+            vel_oct: p.filter.velocity_oct,
+            pressure_oct: self.pressure * p.voice.pressure_oct,
+            lfo_cut_oct: p.lfo.to_cutoff_oct,
+            mod_pitch_st: p.voice.mod_env_pitch_st,
+            lfo_amp: p.lfo.to_amp,
+            lfo_pan: p.lfo.to_pan,
+            k: resonance_to_k(resonance),
+            inv_sr: 1.0 / self.sample_rate,
+            vel_sens: p.voice.velocity_sens,
+            unison_norm: 1.0 / unison.sqrt(),
+        };
+        let drive_in = 1.0 + 9.0 * drive;
+        let run = RunParams {
+            wave1: p.osc1.wave,
+            wave2: p.osc2.wave,
+            pw1,
+            pw2,
+            level1,
+            level2,
+            noise,
+            drive_in,
+            drive_out: 1.0 / drive_in.sqrt(),
+            mode: p.filter.mode,
+            k: resonance_to_k(resonance),
+        };
+        (control, run, gain)
+    }
+}

@@ -1,0 +1,258 @@
+//! The lane abstraction: the voice kernels are written once, generic over `Lanes`, and run
+//! either eight voices per `f32x8` (the engine) or one voice per `f32` (the scalar reference).
+//!
+//! Every operation here is exact IEEE arithmetic or a polynomial built from it, and no
+//! operation is fused, so a lane of `f32x8` computes bit for bit what `f32` computes.
+
+use std::ops::{Add, Div, Mul, Neg, Sub};
+use wide::{f32x8, u32x8};
+
+/// A vector of voice lanes (or one scalar voice) with the operations the kernels need.
+pub trait Lanes:
+    Copy
+    + Default
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + Send
+    + Sync
+    + 'static
+{
+    /// Number of voices side by side.
+    const WIDTH: usize;
+    /// Per-lane integer state for the noise generator.
+    type Bits: Copy + Default + Send + Sync + 'static;
+
+    /// Every lane set to `value`.
+    fn splat(value: f32) -> Self;
+    /// Lane-wise minimum.
+    fn min(self, other: Self) -> Self;
+    /// Lane-wise maximum.
+    fn max(self, other: Self) -> Self;
+    /// Lane-wise absolute value.
+    fn abs(self) -> Self;
+    /// Lane-wise floor.
+    fn floor(self) -> Self;
+    /// Lane-wise square root (IEEE exact).
+    fn sqrt(self) -> Self;
+    /// Mask of lanes where `self < other`.
+    fn lt(self, other: Self) -> Self;
+    /// Mask of lanes where `self <= other`.
+    fn le(self, other: Self) -> Self;
+    /// Mask of lanes where `self == other`.
+    fn eq(self, other: Self) -> Self;
+    /// `if_true` where the mask is set, else `if_false`.
+    fn select(self, if_true: Self, if_false: Self) -> Self;
+    /// Lane-wise AND of two masks.
+    fn and(self, other: Self) -> Self;
+    /// Lane-wise OR of two masks.
+    fn or(self, other: Self) -> Self;
+    /// Whether any lane of the mask is set.
+    fn any(self) -> bool;
+    /// Sum of all lanes.
+    fn sum(self) -> f32;
+    /// One lane's value.
+    fn lane(self, index: usize) -> f32;
+    /// Replace one lane's value.
+    fn set_lane(&mut self, index: usize, value: f32);
+    /// 2^x for lanes holding whole numbers in −126…127 (exact).
+    fn exp2_int(self) -> Self;
+    /// Next white-noise sample in [−1, 1) from a per-lane xorshift32 state.
+    fn noise(state: &mut Self::Bits) -> Self;
+    /// Seed one lane of a noise state.
+    fn seed_noise(state: &mut Self::Bits, index: usize, seed: u32);
+    /// Read one lane of a noise state.
+    fn noise_lane(state: &Self::Bits, index: usize) -> u32;
+}
+
+fn mask_f32(set: bool) -> f32 {
+    if set { f32::from_bits(u32::MAX) } else { 0.0 }
+}
+
+fn xorshift32(mut x: u32) -> u32 {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    x
+}
+
+impl Lanes for f32 {
+    const WIDTH: usize = 1;
+    type Bits = u32;
+
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        value
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        if other < self { other } else { self }
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        if other > self { other } else { self }
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        f32::abs(self)
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        f32::floor(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn lt(self, other: Self) -> Self {
+        mask_f32(self < other)
+    }
+    #[inline(always)]
+    fn le(self, other: Self) -> Self {
+        mask_f32(self <= other)
+    }
+    #[inline(always)]
+    fn eq(self, other: Self) -> Self {
+        mask_f32(self == other)
+    }
+    #[inline(always)]
+    fn select(self, if_true: Self, if_false: Self) -> Self {
+        if self.to_bits() != 0 { if_true } else { if_false }
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits() & other.to_bits())
+    }
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits() | other.to_bits())
+    }
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.to_bits() != 0
+    }
+    #[inline(always)]
+    fn sum(self) -> f32 {
+        self
+    }
+    #[inline(always)]
+    fn lane(self, _index: usize) -> f32 {
+        self
+    }
+    #[inline(always)]
+    fn set_lane(&mut self, _index: usize, value: f32) {
+        *self = value;
+    }
+    #[inline(always)]
+    fn exp2_int(self) -> Self {
+        f32::from_bits(((self as i32 + 127) as u32) << 23)
+    }
+    #[inline(always)]
+    fn noise(state: &mut u32) -> Self {
+        *state = xorshift32(*state);
+        f32::from_bits((*state >> 9) | 0x4000_0000) - 3.0
+    }
+    fn seed_noise(state: &mut u32, _index: usize, seed: u32) {
+        *state = seed.max(1);
+    }
+    fn noise_lane(state: &u32, _index: usize) -> u32 {
+        *state
+    }
+}
+
+impl Lanes for f32x8 {
+    const WIDTH: usize = 8;
+    type Bits = u32x8;
+
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        f32x8::splat(value)
+    }
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        // Same operand order as the scalar version: take `other` only where it is smaller.
+        f32x8::select(other.simd_lt(self), other, self)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        f32x8::select(other.simd_gt(self), other, self)
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        f32x8::abs(self)
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        f32x8::floor(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f32x8::sqrt(self)
+    }
+    #[inline(always)]
+    fn lt(self, other: Self) -> Self {
+        self.simd_lt(other)
+    }
+    #[inline(always)]
+    fn le(self, other: Self) -> Self {
+        self.simd_le(other)
+    }
+    #[inline(always)]
+    fn eq(self, other: Self) -> Self {
+        self.simd_eq(other)
+    }
+    #[inline(always)]
+    fn select(self, if_true: Self, if_false: Self) -> Self {
+        f32x8::select(self, if_true, if_false)
+    }
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        self & other
+    }
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        self | other
+    }
+    #[inline(always)]
+    fn any(self) -> bool {
+        f32x8::any(self)
+    }
+    #[inline(always)]
+    fn sum(self) -> f32 {
+        self.reduce_add()
+    }
+    #[inline(always)]
+    fn lane(self, index: usize) -> f32 {
+        self.as_array()[index]
+    }
+    #[inline(always)]
+    fn set_lane(&mut self, index: usize, value: f32) {
+        self.as_mut_array()[index] = value;
+    }
+    #[inline(always)]
+    fn exp2_int(self) -> Self {
+        let bits = (self.trunc_int() + wide::i32x8::splat(127)) << 23;
+        bytemuck::cast(bits)
+    }
+    #[inline(always)]
+    fn noise(state: &mut u32x8) -> Self {
+        let mut x = *state;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *state = x;
+        let bits = (x >> 9) | u32x8::splat(0x4000_0000);
+        bytemuck::cast::<u32x8, f32x8>(bits) - f32x8::splat(3.0)
+    }
+    fn seed_noise(state: &mut u32x8, index: usize, seed: u32) {
+        let mut lanes = state.to_array();
+        lanes[index] = seed.max(1);
+        *state = u32x8::new(lanes);
+    }
+    fn noise_lane(state: &u32x8, index: usize) -> u32 {
+        state.to_array()[index]
+    }
+}

@@ -1,0 +1,30 @@
+//! Octolane's realtime core: a polyphonic synth engine that runs eight voices per SIMD
+//! register, plus its scalar reference. Knows nothing of plugins, hosts or GUIs.
+//!
+//! Everything reachable from [`Engine::process`] is allocation-free, lock-free and makes no
+//! system calls.
+
+pub mod blep;
+pub mod control;
+pub mod engine;
+pub mod event;
+pub mod globals;
+pub mod lanes;
+pub mod limiter;
+pub mod math;
+pub mod patch;
+pub mod render;
+pub mod voice_alloc;
+pub mod voice_group;
+
+pub use engine::Engine;
+pub use event::{Event, EventKind, Transport};
+pub use patch::*;
+
+/// Most lanes (voices) the polyphony parameter can ask for.
+pub const MAX_VOICES: usize = 1024;
+
+/// The SIMD engine: eight voices per `f32x8`.
+pub type SimdEngine = Engine<wide::f32x8>;
+/// The scalar reference: the same voice, one `f32` at a time.
+pub type ScalarEngine = Engine<f32>;

@@ -1,0 +1,144 @@
+//! The audio-rate kernel: oscillators → drive → filter → amp envelope → pan, for one lane
+//! group over a run of samples with fixed control values. Allocation-free, O(samples).
+
+use crate::blep::{BLEP_RADIUS, corner_residual, distance, step_residual};
+use crate::lanes::Lanes;
+use crate::math::{saturate, sin_cycles};
+use crate::patch::{FilterMode, Waveform};
+use crate::voice_group::VoiceGroup;
+
+/// Values shared by every voice for one run of samples (they change only at control ticks).
+#[derive(Clone, Copy, Debug)]
+pub struct RunParams {
+    /// Oscillator 1 waveform.
+    pub wave1: Waveform,
+    /// Oscillator 2 waveform.
+    pub wave2: Waveform,
+    /// Pulse widths.
+    pub pw1: f32,
+    /// Pulse width of oscillator 2.
+    pub pw2: f32,
+    /// Oscillator 1 level at the run's first sample and its step per sample.
+    pub level1: (f32, f32),
+    /// Oscillator 2 level and step.
+    pub level2: (f32, f32),
+    /// Noise level and step.
+    pub noise: (f32, f32),
+    /// Drive gain into the saturator (1 = no drive: the saturator is bypassed).
+    pub drive_in: f32,
+    /// Gain after the saturator.
+    pub drive_out: f32,
+    /// Filter response.
+    pub mode: FilterMode,
+    /// Resonant stage damping k = 1/Q.
+    pub k: f32,
+}
+
+#[inline(always)]
+fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw: L) -> L {
+    let p = *phase;
+    let zero = L::splat(0.0);
+    let radius = L::splat(BLEP_RADIUS);
+    let out = match wave {
+        Waveform::Sine => sin_cycles(p),
+        Waveform::Saw => {
+            let naive = p + p - L::splat(1.0);
+            let u = distance(p, zero, inv_dt);
+            if u.abs().lt(radius).any() {
+                naive - L::splat(2.0) * step_residual(u)
+            } else {
+                naive
+            }
+        }
+        Waveform::Pulse => {
+            let high = p.lt(pw);
+            let naive = high.select(L::splat(1.0), L::splat(-1.0)) - (pw + pw - L::splat(1.0));
+            let u_rise = distance(p, zero, inv_dt);
+            let u_fall = distance(p, pw, inv_dt);
+            let near = u_rise.abs().lt(radius).or(u_fall.abs().lt(radius));
+            if near.any() {
+                naive + L::splat(2.0) * (step_residual(u_rise) - step_residual(u_fall))
+            } else {
+                naive
+            }
+        }
+        Waveform::Triangle => {
+            let naive = L::splat(4.0) * (p - L::splat(0.5)).abs() - L::splat(1.0);
+            let t_peak = distance(p, zero, inv_dt);
+            let t_trough = distance(p, L::splat(0.5), inv_dt);
+            let slope = L::splat(8.0) * dt;
+            naive + slope * (corner_residual(t_trough) - corner_residual(t_peak))
+        }
+    };
+    let next = p + dt;
+    *phase = L::splat(1.0).le(next).select(next - L::splat(1.0), next);
+    out
+}
+
+#[inline(always)]
+fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, a1: L, a2: L, a3: L) -> (L, L) {
+    let v3 = x - *s2;
+    let v1 = a1 * *s1 + a2 * v3;
+    let v2 = *s2 + a2 * *s1 + a3 * v3;
+    *s1 = v1 + v1 - *s1;
+    *s2 = v2 + v2 - *s2;
+    (v1, v2)
+}
+
+/// Render `acc_l.len()` samples of one group, adding each voice's stereo output into the
+/// per-lane accumulators. Allocation-free, O(samples).
+pub fn render_group<L: Lanes>(g: &mut VoiceGroup<L>, run: &RunParams, acc_l: &mut [L], acc_r: &mut [L]) {
+    let pw1 = L::splat(run.pw1);
+    let pw2 = L::splat(run.pw2);
+    let k = L::splat(run.k);
+    let drive = run.drive_in != 1.0;
+    let drive_in = L::splat(run.drive_in);
+    let drive_out = L::splat(run.drive_out);
+    let (mut lvl1, mut lvl2, mut lvln) = (run.level1.0, run.level2.0, run.noise.0);
+    let use_osc1 = lvl1 != 0.0 || run.level1.1 != 0.0;
+    let use_osc2 = lvl2 != 0.0 || run.level2.1 != 0.0;
+    let use_noise = lvln != 0.0 || run.noise.1 != 0.0;
+    for (out_l, out_r) in acc_l.iter_mut().zip(acc_r.iter_mut()) {
+        let mut x = L::splat(0.0);
+        if use_osc1 {
+            let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, pw1);
+            x = x + o * L::splat(lvl1);
+        }
+        if use_osc2 {
+            let o = oscillator(run.wave2, &mut g.phase2, g.dt2, g.inv_dt2, pw2);
+            x = x + o * L::splat(lvl2);
+        }
+        if use_noise {
+            x = x + L::noise(&mut g.noise) * L::splat(lvln);
+        }
+        lvl1 += run.level1.1;
+        lvl2 += run.level2.1;
+        lvln += run.noise.1;
+        if drive {
+            x = saturate(x * drive_in) * drive_out;
+        }
+        let y = match run.mode {
+            FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
+            FilterMode::Lp24 => {
+                let (_, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
+                svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1
+            }
+            FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
+            FilterMode::Hp => {
+                let (band, low) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
+                x - k * band - low
+            }
+            FilterMode::Notch => {
+                let (band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
+                x - k * band
+            }
+        };
+        let env = g.amp_target + (g.amp_level - g.amp_target) * g.amp_coef;
+        g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
+        let v = y * g.amp_level;
+        *out_l = *out_l + v * g.gain_l;
+        *out_r = *out_r + v * g.gain_r;
+        g.gain_l = g.gain_l + g.dgain_l;
+        g.gain_r = g.gain_r + g.dgain_r;
+    }
+}
