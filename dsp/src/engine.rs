@@ -130,11 +130,7 @@ impl<L: Lanes> Engine<L> {
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         let tick_pos = (self.clock % CONTROL_INTERVAL as u64) as usize;
-        let mut run = self.run;
-        let skip = |(start, step): (f32, f32)| (start + step * tick_pos as f32, step);
-        run.level1 = skip(run.level1);
-        run.level2 = skip(run.level2);
-        run.noise = skip(run.noise);
+        let run = RunParams { tick_pos, ..self.run };
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
         acc_l.fill(L::splat(0.0));

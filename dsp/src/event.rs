@@ -21,6 +21,9 @@ impl Default for Transport {
     }
 }
 
+/// Key or channel value that matches any key or channel in note-off and choke events.
+pub const ANY: u8 = u8::MAX;
+
 /// What happens at an event's sample.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EventKind {

@@ -217,6 +217,7 @@ impl Globals {
             drive_out: 1.0 / drive_in.sqrt(),
             mode: p.filter.mode,
             k: resonance_to_k(resonance),
+            tick_pos: 0,
         };
         (control, run, gain)
     }

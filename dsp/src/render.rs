@@ -18,7 +18,7 @@ pub struct RunParams {
     pub pw1: f32,
     /// Pulse width of oscillator 2.
     pub pw2: f32,
-    /// Oscillator 1 level at the run's first sample and its step per sample.
+    /// Oscillator 1 level at the control tick and its step per sample.
     pub level1: (f32, f32),
     /// Oscillator 2 level and step.
     pub level2: (f32, f32),
@@ -32,10 +32,14 @@ pub struct RunParams {
     pub mode: FilterMode,
     /// Resonant stage damping k = 1/Q.
     pub k: f32,
+    /// Samples since the last control tick at the run's first sample.
+    pub tick_pos: usize,
 }
 
+/// One sample of a band-limited oscillator at phase `phase` (advanced by `dt`). `inv_dt` is
+/// 1/dt and `pw` the pulse width. Allocation-free, O(1).
 #[inline(always)]
-fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw: L) -> L {
+pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw: L) -> L {
     let p = *phase;
     let zero = L::splat(0.0);
     let radius = L::splat(BLEP_RADIUS);
@@ -94,11 +98,12 @@ pub fn render_group<L: Lanes>(g: &mut VoiceGroup<L>, run: &RunParams, acc_l: &mu
     let drive = run.drive_in != 1.0;
     let drive_in = L::splat(run.drive_in);
     let drive_out = L::splat(run.drive_out);
-    let (mut lvl1, mut lvl2, mut lvln) = (run.level1.0, run.level2.0, run.noise.0);
-    let use_osc1 = lvl1 != 0.0 || run.level1.1 != 0.0;
-    let use_osc2 = lvl2 != 0.0 || run.level2.1 != 0.0;
-    let use_noise = lvln != 0.0 || run.noise.1 != 0.0;
-    for (out_l, out_r) in acc_l.iter_mut().zip(acc_r.iter_mut()) {
+    let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
+    let use_osc1 = run.level1 != (0.0, 0.0);
+    let use_osc2 = run.level2 != (0.0, 0.0);
+    let use_noise = run.noise != (0.0, 0.0);
+    for (i, (out_l, out_r)) in acc_l.iter_mut().zip(acc_r.iter_mut()).enumerate() {
+        let (lvl1, lvl2, lvln) = (ramp(run.level1, i), ramp(run.level2, i), ramp(run.noise, i));
         let mut x = L::splat(0.0);
         if use_osc1 {
             let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, pw1);
@@ -111,9 +116,6 @@ pub fn render_group<L: Lanes>(g: &mut VoiceGroup<L>, run: &RunParams, acc_l: &mu
         if use_noise {
             x = x + L::noise(&mut g.noise) * L::splat(lvln);
         }
-        lvl1 += run.level1.1;
-        lvl2 += run.level2.1;
-        lvln += run.noise.1;
         if drive {
             x = saturate(x * drive_in) * drive_out;
         }

@@ -25,7 +25,10 @@ impl LaneInfo {
     pub fn matches(&self, key: u8, channel: u8, note_id: Option<i32>) -> bool {
         match (note_id, self.note_id) {
             (Some(wanted), Some(mine)) if wanted >= 0 && mine >= 0 => wanted == mine,
-            _ => self.key == key && self.channel == channel,
+            _ => {
+                (key == crate::event::ANY || self.key == key)
+                    && (channel == crate::event::ANY || self.channel == channel)
+            }
         }
     }
 }
