@@ -175,7 +175,9 @@ fn lfo_value<L: Lanes>(g: &VoiceGroup<L>, wave: LfoWave) -> L {
 
 fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
     let hz = exp2((semitones - L::splat(69.0)) * L::splat(1.0 / 12.0)) * L::splat(440.0);
-    (hz * L::splat(c.inv_sr)).min(L::splat(0.45)).max(L::splat(1e-7))
+    (hz * L::splat(c.inv_sr))
+        .min(L::splat(0.45))
+        .max(L::splat(1e-7))
 }
 
 fn svf_coefs<L: Lanes>(g: L, k: L) -> (L, L, L) {
@@ -204,7 +206,9 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
         + L::splat(c.pressure_oct)
         + L::splat(c.lfo_cut_oct) * lfo;
     let nyquist_guard = 0.45 / c.inv_sr;
-    let cutoff = exp2(octaves).max(L::splat(10.0)).min(L::splat(nyquist_guard));
+    let cutoff = exp2(octaves)
+        .max(L::splat(10.0))
+        .min(L::splat(nyquist_guard));
     let gain = tan(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
     let fa = svf_coefs(gain, L::splat(c.k));
     let fb = svf_coefs(gain, L::splat(std::f32::consts::SQRT_2));

@@ -2,6 +2,7 @@
 //! sample positions, the mix and the output stage. `Engine<f32x8>` is the SIMD engine and
 //! `Engine<f32>` the scalar reference; both run the same kernels.
 
+use crate::MAX_VOICES;
 use crate::control::{self, CONTROL_INTERVAL};
 use crate::event::{Event, EventKind, Transport};
 use crate::globals::Globals;
@@ -11,7 +12,6 @@ use crate::patch::Patch;
 use crate::render::{RunParams, render_group};
 use crate::voice_alloc::{HeldKeys, LaneInfo, oldest_fading, sounding, steal_candidate};
 use crate::voice_group::{Stage, VoiceGroup};
-use crate::MAX_VOICES;
 
 /// Extra lanes for voices fading out after being stolen, beyond the polyphony limit.
 pub const FADE_RESERVE: usize = 64;
@@ -38,7 +38,11 @@ pub struct Engine<L: Lanes> {
 impl<L: Lanes> Engine<L> {
     /// An engine with every lane allocated, for `sample_rate` (clamped to 8…384 kHz).
     pub fn new(sample_rate: f32) -> Self {
-        let sample_rate = if sample_rate.is_finite() { sample_rate.clamp(8_000.0, 384_000.0) } else { 48_000.0 };
+        let sample_rate = if sample_rate.is_finite() {
+            sample_rate.clamp(8_000.0, 384_000.0)
+        } else {
+            48_000.0
+        };
         let mut globals = Globals::new(&Patch::default(), sample_rate);
         let (control, run, gain) = globals.tick();
         Self {
@@ -106,7 +110,7 @@ impl<L: Lanes> Engine<L> {
         let mut pos = 0;
         let mut next_event = 0;
         while pos < frames {
-            if self.clock % CONTROL_INTERVAL as u64 == 0 {
+            if self.clock.is_multiple_of(CONTROL_INTERVAL as u64) {
                 self.control_tick();
             }
             while next_event < events.len() && events[next_event].offset as usize <= pos {
@@ -130,7 +134,10 @@ impl<L: Lanes> Engine<L> {
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         let tick_pos = (self.clock % CONTROL_INTERVAL as u64) as usize;
-        let run = RunParams { tick_pos, ..self.run };
+        let run = RunParams {
+            tick_pos,
+            ..self.run
+        };
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
         acc_l.fill(L::splat(0.0));
@@ -184,15 +191,28 @@ impl<L: Lanes> Engine<L> {
 
     fn apply(&mut self, kind: &EventKind) {
         match *kind {
-            EventKind::NoteOn { key, velocity, channel, note_id } => {
+            EventKind::NoteOn {
+                key,
+                velocity,
+                channel,
+                note_id,
+            } => {
                 if velocity > 0.0 {
                     self.note_on(key.min(127), velocity.clamp(0.0, 1.0), channel, note_id);
                 } else {
                     self.note_off(key, channel, note_id);
                 }
             }
-            EventKind::NoteOff { key, channel, note_id } => self.note_off(key, channel, note_id),
-            EventKind::Choke { key, channel, note_id } => {
+            EventKind::NoteOff {
+                key,
+                channel,
+                note_id,
+            } => self.note_off(key, channel, note_id),
+            EventKind::Choke {
+                key,
+                channel,
+                note_id,
+            } => {
                 self.held.release(key);
                 self.fade_where(|l| l.matches(key, channel, note_id));
             }
@@ -262,13 +282,13 @@ impl<L: Lanes> Engine<L> {
 
     fn note_off(&mut self, key: u8, channel: u8, note_id: Option<i32>) {
         self.held.release(key);
-        if self.globals.patch.voice.polyphony == 1 {
-            if let Some(next) = self.held.latest() {
-                let current = self.lanes.iter().position(|l| !l.released && !l.fading);
-                if current.is_some_and(|i| self.lanes[i].matches(key, channel, note_id)) {
-                    self.glide_legato(next);
-                    return;
-                }
+        if self.globals.patch.voice.polyphony == 1
+            && let Some(next) = self.held.latest()
+        {
+            let current = self.lanes.iter().position(|l| !l.released && !l.fading);
+            if current.is_some_and(|i| self.lanes[i].matches(key, channel, note_id)) {
+                self.glide_legato(next);
+                return;
             }
         }
         for i in 0..self.lanes.len() {
@@ -319,7 +339,9 @@ impl<L: Lanes> Engine<L> {
         }
         let limit = (voice.polyphony as usize).max(unison);
         while sounding(&self.lanes) + unison > limit {
-            let Some(victim) = steal_candidate(&self.lanes) else { break };
+            let Some(victim) = steal_candidate(&self.lanes) else {
+                break;
+            };
             self.fade_where(|l| l.serial == victim);
         }
         while self.lanes.len() + unison > LANE_CAPACITY {
@@ -336,7 +358,14 @@ impl<L: Lanes> Engine<L> {
         self.seed
     }
 
-    fn start_note(&mut self, key: u8, velocity: f32, channel: u8, note_id: Option<i32>, unison: usize) {
+    fn start_note(
+        &mut self,
+        key: u8,
+        velocity: f32,
+        channel: u8,
+        note_id: Option<i32>,
+        unison: usize,
+    ) {
         let serial = self.next_serial;
         self.next_serial += 1;
         let pitch = key as f32;
@@ -346,19 +375,36 @@ impl<L: Lanes> Engine<L> {
         };
         self.last_pitch = Some(pitch);
         let retrigger = self.globals.patch.lfo.retrigger;
-        let lfo_phase = if retrigger { 0.0 } else { self.globals.free_lfo_phase };
+        let lfo_phase = if retrigger {
+            0.0
+        } else {
+            self.globals.free_lfo_phase
+        };
         let c = self.control;
         let first = self.lanes.len();
         for j in 0..unison {
-            let spread = if unison > 1 { j as f32 / (unison - 1) as f32 } else { 0.5 };
+            let spread = if unison > 1 {
+                j as f32 / (unison - 1) as f32
+            } else {
+                0.5
+            };
             let phases = if unison > 1 {
-                (self.next_random() as f32 / 4_294_967_296.0, self.next_random() as f32 / 4_294_967_296.0)
+                (
+                    self.next_random() as f32 / 4_294_967_296.0,
+                    self.next_random() as f32 / 4_294_967_296.0,
+                )
             } else {
                 (0.0, 0.0)
             };
             let (noise_seed, lfo_seed) = (self.next_random(), self.next_random());
             let i = self.lanes.len();
-            self.lanes.push(LaneInfo { key, channel, note_id, serial, ..Default::default() });
+            self.lanes.push(LaneInfo {
+                key,
+                channel,
+                note_id,
+                serial,
+                ..Default::default()
+            });
             let (g, l) = self.lane_mut(i);
             g.clear_lane(l);
             g.phase1.set_lane(l, phases.0);

@@ -20,7 +20,10 @@ struct Smoothed {
 
 impl Smoothed {
     fn new(value: f32) -> Self {
-        Self { now: value, target: value }
+        Self {
+            now: value,
+            target: value,
+        }
     }
 
     /// Step once; returns (value before, value after).
@@ -129,8 +132,16 @@ impl Globals {
             attack: self.coef(e.attack_s, 1.0 - 1.0 / ATTACK_TARGET, step_samples),
             decay: self.coef(e.decay_s, 1e-3, step_samples),
             sustain: e.sustain,
-            release: self.coef(e.release_s, -RELEASE_TARGET / (1.0 - RELEASE_TARGET), step_samples),
-            fade: self.coef(FADE_S, -RELEASE_TARGET / (1.0 - RELEASE_TARGET), step_samples),
+            release: self.coef(
+                e.release_s,
+                -RELEASE_TARGET / (1.0 - RELEASE_TARGET),
+                step_samples,
+            ),
+            fade: self.coef(
+                FADE_S,
+                -RELEASE_TARGET / (1.0 - RELEASE_TARGET),
+                step_samples,
+            ),
         }
     }
 

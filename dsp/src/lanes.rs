@@ -88,11 +88,12 @@ impl Lanes for f32 {
     }
     #[inline(always)]
     fn min(self, other: Self) -> Self {
-        if other < self { other } else { self }
+        // The semantics of x86 `minps`/`maxps`, so scalar and SIMD agree on every input.
+        if self < other { self } else { other }
     }
     #[inline(always)]
     fn max(self, other: Self) -> Self {
-        if other > self { other } else { self }
+        if self > other { self } else { other }
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -120,7 +121,11 @@ impl Lanes for f32 {
     }
     #[inline(always)]
     fn select(self, if_true: Self, if_false: Self) -> Self {
-        if self.to_bits() != 0 { if_true } else { if_false }
+        if self.to_bits() != 0 {
+            if_true
+        } else {
+            if_false
+        }
     }
     #[inline(always)]
     fn and(self, other: Self) -> Self {
@@ -173,12 +178,11 @@ impl Lanes for f32x8 {
     }
     #[inline(always)]
     fn min(self, other: Self) -> Self {
-        // Same operand order as the scalar version: take `other` only where it is smaller.
-        f32x8::select(other.simd_lt(self), other, self)
+        self.fast_min(other)
     }
     #[inline(always)]
     fn max(self, other: Self) -> Self {
-        f32x8::select(other.simd_gt(self), other, self)
+        self.fast_max(other)
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -186,7 +190,11 @@ impl Lanes for f32x8 {
     }
     #[inline(always)]
     fn floor(self) -> Self {
-        f32x8::floor(self)
+        // `wide` falls back to libm per lane without SSE4.1; truncation through integers is
+        // exact for |x| < 2^31, which covers every value the kernels floor.
+        let truncated = f32x8::from_i32x8(self.trunc_int());
+        let above = truncated.simd_gt(self);
+        truncated - f32x8::select(above, f32x8::splat(1.0), f32x8::splat(0.0))
     }
     #[inline(always)]
     fn sqrt(self) -> Self {

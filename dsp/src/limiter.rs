@@ -32,7 +32,10 @@ mod tests {
         for i in 0..1000 {
             let x = i as f32 * 0.05;
             assert!(soft_limit(x) <= 1.0 && soft_limit(-x) >= -1.0);
-            assert!(soft_limit(x) >= soft_limit(x * 0.99), "not monotonic at {x}");
+            assert!(
+                soft_limit(x) >= soft_limit(x * 0.99),
+                "not monotonic at {x}"
+            );
         }
         assert_eq!(soft_limit(f32::NAN), 0.0);
         assert_eq!(soft_limit(f32::INFINITY), 0.0);

@@ -91,7 +91,12 @@ fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, a1: L, a2: L, a3: L) -> (L, 
 
 /// Render `acc_l.len()` samples of one group, adding each voice's stereo output into the
 /// per-lane accumulators. Allocation-free, O(samples).
-pub fn render_group<L: Lanes>(g: &mut VoiceGroup<L>, run: &RunParams, acc_l: &mut [L], acc_r: &mut [L]) {
+pub fn render_group<L: Lanes>(
+    g: &mut VoiceGroup<L>,
+    run: &RunParams,
+    acc_l: &mut [L],
+    acc_r: &mut [L],
+) {
     let pw1 = L::splat(run.pw1);
     let pw2 = L::splat(run.pw2);
     let k = L::splat(run.k);

@@ -70,7 +70,10 @@ pub struct HeldKeys {
 
 impl Default for HeldKeys {
     fn default() -> Self {
-        Self { keys: [0; 128], len: 0 }
+        Self {
+            keys: [0; 128],
+            len: 0,
+        }
     }
 }
 
@@ -108,14 +111,27 @@ mod tests {
     use super::*;
 
     fn lane(serial: u64, released: bool, fading: bool) -> LaneInfo {
-        LaneInfo { serial, released, fading, ..Default::default() }
+        LaneInfo {
+            serial,
+            released,
+            fading,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn steals_oldest_released_before_oldest() {
-        let lanes = [lane(1, false, false), lane(2, true, false), lane(3, true, false)];
+        let lanes = [
+            lane(1, false, false),
+            lane(2, true, false),
+            lane(3, true, false),
+        ];
         assert_eq!(steal_candidate(&lanes), Some(2));
-        let lanes = [lane(4, false, false), lane(2, false, false), lane(1, true, true)];
+        let lanes = [
+            lane(4, false, false),
+            lane(2, false, false),
+            lane(1, true, true),
+        ];
         assert_eq!(steal_candidate(&lanes), Some(2));
         assert_eq!(steal_candidate(&[lane(1, true, true)]), None);
         assert_eq!(sounding(&lanes), 2);
@@ -124,7 +140,12 @@ mod tests {
 
     #[test]
     fn note_ids_take_precedence_over_keys() {
-        let l = LaneInfo { key: 60, channel: 0, note_id: Some(7), ..Default::default() };
+        let l = LaneInfo {
+            key: 60,
+            channel: 0,
+            note_id: Some(7),
+            ..Default::default()
+        };
         assert!(l.matches(61, 3, Some(7)));
         assert!(!l.matches(60, 0, Some(8)));
         assert!(l.matches(60, 0, None));

@@ -19,7 +19,8 @@ fn worst_alias_db(wave: Waveform, freq: f64, sample_rate: f64) -> f64 {
             let x = oscillator(wave, &mut phase, dt, inv_dt, 0.5) as f64;
             // 4-term Blackman-Harris window: sidelobes below −92 dB.
             let t = std::f64::consts::TAU * i as f64 / N as f64;
-            let w = 0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
+            let w =
+                0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
             Complex::new(x * w, 0.0)
         })
         .collect();
@@ -32,8 +33,14 @@ fn worst_alias_db(wave: Waveform, freq: f64, sample_rate: f64) -> f64 {
         (f - k * freq).abs() < 6.0 * bin_hz
     };
     let fundamental = (freq / bin_hz).round() as usize;
-    let f0 = mag[fundamental - 6..fundamental + 6].iter().cloned().fold(0.0, f64::max);
-    let worst = (0..N / 2).filter(|b| !near_harmonic(*b)).map(|b| mag[b]).fold(0.0, f64::max);
+    let f0 = mag[fundamental - 6..fundamental + 6]
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max);
+    let worst = (0..N / 2)
+        .filter(|b| !near_harmonic(*b))
+        .map(|b| mag[b])
+        .fold(0.0, f64::max);
     20.0 * (worst / f0).log10()
 }
 
@@ -41,7 +48,10 @@ fn worst_alias_db(wave: Waveform, freq: f64, sample_rate: f64) -> f64 {
 fn saw_at_c7_keeps_aliases_40_db_down() {
     let db = worst_alias_db(Waveform::Saw, 2093.0, 48_000.0);
     println!("saw C7 @ 48 kHz: worst alias {db:.1} dB");
-    assert!(db <= -40.0, "worst alias only {db:.1} dB below the fundamental");
+    assert!(
+        db <= -40.0,
+        "worst alias only {db:.1} dB below the fundamental"
+    );
 }
 
 #[test]
@@ -62,7 +72,8 @@ fn naive_reference_would_fail_so_the_measure_is_sensitive() {
         .map(|i| {
             let p = (i as f64 * freq / sr).fract();
             let t = std::f64::consts::TAU * i as f64 / N as f64;
-            let w = 0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
+            let w =
+                0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
             Complex::new((2.0 * p - 1.0) * w, 0.0)
         })
         .collect();

@@ -9,7 +9,13 @@ use octolane_dsp::{Event, EventKind, FilterMode, Patch, SimdEngine, Waveform};
 fn extreme_patches() -> Vec<Patch> {
     let mut out = Vec::new();
     for (cutoff, res, drive) in [(20.0, 1.0, 1.0), (20_000.0, 1.0, 0.0), (20_000.0, 0.0, 1.0)] {
-        for mode in [FilterMode::Lp12, FilterMode::Lp24, FilterMode::Bp, FilterMode::Hp, FilterMode::Notch] {
+        for mode in [
+            FilterMode::Lp12,
+            FilterMode::Lp24,
+            FilterMode::Bp,
+            FilterMode::Hp,
+            FilterMode::Notch,
+        ] {
             let mut p = Patch::default();
             p.filter.cutoff_hz = cutoff;
             p.filter.resonance = res;
@@ -54,8 +60,12 @@ fn assert_sane(l: &[f32], what: &str) {
 
 #[test]
 fn every_sample_rate_and_extreme_patch_stays_finite_and_limited() {
-    let chord: Vec<_> = (0..12).map(|i| note_on(i * 3, 24 + i as u8 * 8, 1.0)).collect();
-    for sr in [8_000.0, 22_050.0, 44_100.0, 48_000.0, 96_000.0, 192_000.0, 384_000.0] {
+    let chord: Vec<_> = (0..12)
+        .map(|i| note_on(i * 3, 24 + i as u8 * 8, 1.0))
+        .collect();
+    for sr in [
+        8_000.0, 22_050.0, 44_100.0, 48_000.0, 96_000.0, 192_000.0, 384_000.0,
+    ] {
         for p in extreme_patches() {
             let mut e = SimdEngine::new(sr);
             let (l, r) = render(&mut e, &p, &chord, 8_000, &[1, 4_096, 16_384, 333]);
@@ -71,12 +81,24 @@ fn ten_thousand_events_in_one_block() {
     for i in 0..10_000u32 {
         let key = (i % 128) as u8;
         let kind = match i % 5 {
-            0 | 1 => EventKind::NoteOn { key, velocity: 1.0, channel: (i % 16) as u8, note_id: Some(i as i32) },
-            2 => EventKind::NoteOff { key, channel: (i % 16) as u8, note_id: None },
+            0 | 1 => EventKind::NoteOn {
+                key,
+                velocity: 1.0,
+                channel: (i % 16) as u8,
+                note_id: Some(i as i32),
+            },
+            2 => EventKind::NoteOff {
+                key,
+                channel: (i % 16) as u8,
+                note_id: None,
+            },
             3 => EventKind::PitchBend(((i % 7) as f32 - 3.0) / 3.0),
             _ => EventKind::Sustain(i % 2 == 0),
         };
-        events.push(Event { offset: i * 16_384 / 10_000, kind });
+        events.push(Event {
+            offset: i * 16_384 / 10_000,
+            kind,
+        });
     }
     let mut p = Patch::default();
     p.voice.polyphony = 1_024;
@@ -100,7 +122,10 @@ fn hot_input_is_soft_limited_not_clipped() {
     let chord: Vec<_> = (0..16).map(|i| note_on(0, 36 + i as u8 * 3, 1.0)).collect();
     let (l, _) = render(&mut SimdEngine::new(48_000.0), &p, &chord, 24_000, &[512]);
     let peak = l.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    assert!(peak > KNEE, "this chord should drive the limiter (peak {peak})");
+    assert!(
+        peak > KNEE,
+        "this chord should drive the limiter (peak {peak})"
+    );
     assert!(peak <= 1.0);
 }
 
@@ -109,7 +134,12 @@ fn release_tails_decay_to_exact_zero_at_384_khz() {
     let mut p = Patch::default();
     p.filter.resonance = 1.0;
     p.amp_env.release_s = 0.2;
-    let ev = [note_on(0, 48, 1.0), note_on(0, 55, 1.0), note_off(20_000, 48), note_off(20_000, 55)];
+    let ev = [
+        note_on(0, 48, 1.0),
+        note_on(0, 55, 1.0),
+        note_off(20_000, 48),
+        note_off(20_000, 55),
+    ];
     let mut e = SimdEngine::new(384_000.0);
     let (l, _) = render(&mut e, &p, &ev, 200_000, &[4_096]);
     assert_eq!(e.active_voices(), 0);

@@ -9,7 +9,12 @@ use octolane_dsp::{
 use proptest::prelude::*;
 
 fn wave(i: u8) -> Waveform {
-    [Waveform::Sine, Waveform::Triangle, Waveform::Saw, Waveform::Pulse][i as usize % 4]
+    [
+        Waveform::Sine,
+        Waveform::Triangle,
+        Waveform::Saw,
+        Waveform::Pulse,
+    ][i as usize % 4]
 }
 
 prop_compose! {

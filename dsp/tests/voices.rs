@@ -19,8 +19,14 @@ fn a_note_on_at_offset_k_is_silent_before_k_and_sounds_from_k() {
     for k in [0u64, 1, 15, 16, 17, 333, 511] {
         let mut e = SimdEngine::new(48_000.0);
         let (l, _) = render(&mut e, &p, &[note_on(k, 69, 1.0)], 1024, &[512]);
-        let first = l.iter().position(|v| *v != 0.0).expect("the note never sounded");
-        assert!(first as u64 >= k && first as u64 <= k + 1, "onset {first} for note at {k}");
+        let first = l
+            .iter()
+            .position(|v| *v != 0.0)
+            .expect("the note never sounded");
+        assert!(
+            first as u64 >= k && first as u64 <= k + 1,
+            "onset {first} for note at {k}"
+        );
     }
 }
 
@@ -43,7 +49,10 @@ fn no_voice_is_left_after_releases_pedal_and_all_notes_off() {
     ev.sort_by_key(|e| e.0);
     let (l, _) = render(&mut e, &p, &ev, 48_000, &[256]);
     assert_eq!(e.active_voices(), 0);
-    assert!(l[40_000..].iter().all(|v| *v == 0.0), "the tail is not exact silence");
+    assert!(
+        l[40_000..].iter().all(|v| *v == 0.0),
+        "the tail is not exact silence"
+    );
     // The pedal really held the notes: they still sound after their note-offs.
     assert!(rms(&l[4_000..5_000]) > 1e-3);
 }
@@ -51,7 +60,12 @@ fn no_voice_is_left_after_releases_pedal_and_all_notes_off() {
 #[test]
 fn pedal_held_notes_sound_until_the_pedal_lifts() {
     let p = plain_patch();
-    let ev = [(0, EventKind::Sustain(true)), note_on(0, 60, 1.0), note_off(1_000, 60), (20_000, EventKind::Sustain(false))];
+    let ev = [
+        (0, EventKind::Sustain(true)),
+        note_on(0, 60, 1.0),
+        note_off(1_000, 60),
+        (20_000, EventKind::Sustain(false)),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     let (l, _) = render(&mut e, &p, &ev, 30_000, &[512]);
     assert!(rms(&l[15_000..19_000]) > 1e-2);
@@ -66,12 +80,19 @@ fn stealing_fades_without_a_click() {
     p.osc2.level = 0.0;
     p.filter.cutoff_hz = 20_000.0;
     p.filter.env_amount_oct = 0.0;
-    let ev = [note_on(0, 60, 1.0), note_on(0, 67, 1.0), note_on(20_000, 64, 1.0)];
+    let ev = [
+        note_on(0, 60, 1.0),
+        note_on(0, 67, 1.0),
+        note_on(20_000, 64, 1.0),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     let (l, _) = render(&mut e, &p, &ev, 24_000, &[512]);
     let normal = max_step(&l[10_000..20_000]);
     let at_steal = max_step(&l[19_990..20_400]);
-    assert!(at_steal <= normal * 1.05, "steal step {at_steal} vs normal {normal}");
+    assert!(
+        at_steal <= normal * 1.05,
+        "steal step {at_steal} vs normal {normal}"
+    );
     assert_eq!(e.active_voices(), 2, "the stolen voice did not end");
 }
 
@@ -80,7 +101,14 @@ fn stealing_takes_the_oldest_released_note_first() {
     let mut p = plain_patch();
     p.voice.polyphony = 3;
     p.amp_env.release_s = 5.0;
-    let ev = [note_on(0, 60, 1.0), note_on(10, 64, 1.0), note_off(20, 64), note_on(30, 67, 1.0), note_on(40, 72, 1.0), note_off(10_000, 60)];
+    let ev = [
+        note_on(0, 60, 1.0),
+        note_on(10, 64, 1.0),
+        note_off(20, 64),
+        note_on(30, 67, 1.0),
+        note_on(40, 72, 1.0),
+        note_off(10_000, 60),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     let (l, _) = render(&mut e, &p, &ev, 9_000, &[512]);
     // 64 was released, so it was stolen and 60 still sounds: 3 voices remain.
@@ -93,7 +121,11 @@ fn unison_uses_one_lane_per_voice_and_polyphony_counts_lanes() {
     let mut p = plain_patch();
     p.voice.unison = 4;
     p.voice.polyphony = 8;
-    let ev = [note_on(0, 60, 1.0), note_on(0, 64, 1.0), note_on(0, 67, 1.0)];
+    let ev = [
+        note_on(0, 60, 1.0),
+        note_on(0, 64, 1.0),
+        note_on(0, 67, 1.0),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     render(&mut e, &p, &ev, 4_800, &[512]);
     assert_eq!(e.active_voices(), 8, "two notes of four lanes fit in eight");
@@ -105,17 +137,37 @@ fn mono_legato_glides_without_retriggering() {
     p.voice.polyphony = 1;
     p.voice.glide_s = 0.1;
     p.amp_env.attack_s = 0.2;
-    let ev = [note_on(0, 60, 1.0), note_on(4_800, 72, 1.0), note_off(9_600, 72), note_off(12_000, 60)];
+    let ev = [
+        note_on(0, 60, 1.0),
+        note_on(4_800, 72, 1.0),
+        note_off(9_600, 72),
+        note_off(12_000, 60),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     let (l, _) = render(&mut e, &p, &ev, 40_000, &[512]);
-    assert!(rms(&l[4_900..5_500]) >= rms(&l[4_000..4_700]) * 0.9, "legato retriggered the envelope");
+    assert!(
+        rms(&l[4_900..5_500]) >= rms(&l[4_000..4_700]) * 0.9,
+        "legato retriggered the envelope"
+    );
     assert_eq!(e.active_voices(), 0);
 }
 
 #[test]
 fn choke_and_all_sound_off_silence_within_a_few_milliseconds() {
     let p = plain_patch();
-    let ev = [note_on(0, 60, 1.0), note_on(0, 64, 1.0), (1_000, EventKind::Choke { key: 60, channel: 0, note_id: None }), (2_000, EventKind::AllSoundOff)];
+    let ev = [
+        note_on(0, 60, 1.0),
+        note_on(0, 64, 1.0),
+        (
+            1_000,
+            EventKind::Choke {
+                key: 60,
+                channel: 0,
+                note_id: None,
+            },
+        ),
+        (2_000, EventKind::AllSoundOff),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     let (l, _) = render(&mut e, &p, &ev, 3_000, &[64]);
     assert_eq!(e.active_voices(), 0);
@@ -125,8 +177,24 @@ fn choke_and_all_sound_off_silence_within_a_few_milliseconds() {
 #[test]
 fn note_ids_release_only_their_own_note() {
     let p = plain_patch();
-    let on = |id| EventKind::NoteOn { key: 60, velocity: 1.0, channel: 0, note_id: Some(id) };
-    let ev = [(0, on(1)), (10, on(2)), (100, EventKind::NoteOff { key: 60, channel: 0, note_id: Some(1) })];
+    let on = |id| EventKind::NoteOn {
+        key: 60,
+        velocity: 1.0,
+        channel: 0,
+        note_id: Some(id),
+    };
+    let ev = [
+        (0, on(1)),
+        (10, on(2)),
+        (
+            100,
+            EventKind::NoteOff {
+                key: 60,
+                channel: 0,
+                note_id: Some(1),
+            },
+        ),
+    ];
     let mut e = SimdEngine::new(48_000.0);
     render(&mut e, &p, &ev, 20_000, &[512]);
     assert_eq!(e.active_voices(), 1);

@@ -63,7 +63,11 @@ impl Plugin for Octolane {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        editor::create(self.params.clone(), self.meters.clone(), self.editor_state.clone())
+        editor::create(
+            self.params.clone(),
+            self.meters.clone(),
+            self.editor_state.clone(),
+        )
     }
 
     fn filter_state(state: &mut PluginState) {
@@ -92,16 +96,14 @@ impl Plugin for Octolane {
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         self.events.clear();
+        // Events arrive in time order (CLAP and VST3 require it); the engine applies any
+        // straggler at once. Past the pre-sized capacity, events are dropped, never allocated.
         while let Some(event) = context.next_event() {
-            if self.events.len() < self.events.capacity() {
-                if let Some(e) = events::translate(&event) {
-                    self.events.push(e);
-                }
+            if let Some(e) = events::translate(&event)
+                && self.events.len() < self.events.capacity()
+            {
+                self.events.push(e);
             }
-        }
-        // Hosts send events in time order; a stable sort keeps same-time events in order.
-        if !self.events.is_sorted_by_key(|e| e.offset) {
-            self.events.sort_by_key(|e| e.offset);
         }
         let t = context.transport();
         self.engine.set_transport(&EngineTransport {
@@ -117,7 +119,8 @@ impl Plugin for Octolane {
         };
         self.engine.process(&self.events, left, right);
         let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        self.meters.publish(peak(left), peak(right), self.engine.active_voices() as u32);
+        self.meters
+            .publish(peak(left), peak(right), self.engine.active_voices() as u32);
         ProcessStatus::Normal
     }
 }

@@ -10,12 +10,27 @@ static ALLOCATOR: AllocDisabler = AllocDisabler;
 
 /// Note-on at `offset`.
 pub fn on(offset: u32, key: u8, velocity: f32) -> Event {
-    Event { offset, kind: EventKind::NoteOn { key, velocity, channel: 0, note_id: None } }
+    Event {
+        offset,
+        kind: EventKind::NoteOn {
+            key,
+            velocity,
+            channel: 0,
+            note_id: None,
+        },
+    }
 }
 
 /// Note-off at `offset`.
 pub fn off(offset: u32, key: u8) -> Event {
-    Event { offset, kind: EventKind::NoteOff { key, channel: 0, note_id: None } }
+    Event {
+        offset,
+        kind: EventKind::NoteOff {
+            key,
+            channel: 0,
+            note_id: None,
+        },
+    }
 }
 
 /// Render `frames` samples with events at absolute sample times, in blocks whose sizes cycle
@@ -39,7 +54,10 @@ pub fn render<L: Lanes>(
         block_events.clear();
         while next < events.len() && (events[next].0 as usize) < pos + len {
             let offset = (events[next].0 as usize).saturating_sub(pos) as u32;
-            block_events.push(Event { offset, kind: events[next].1 });
+            block_events.push(Event {
+                offset,
+                kind: events[next].1,
+            });
             next += 1;
         }
         let (l, r) = (&mut left[pos..pos + len], &mut right[pos..pos + len]);
@@ -54,12 +72,27 @@ pub fn render<L: Lanes>(
 
 /// Absolute-time note-on.
 pub fn note_on(at: u64, key: u8, velocity: f32) -> (u64, EventKind) {
-    (at, EventKind::NoteOn { key, velocity, channel: 0, note_id: None })
+    (
+        at,
+        EventKind::NoteOn {
+            key,
+            velocity,
+            channel: 0,
+            note_id: None,
+        },
+    )
 }
 
 /// Absolute-time note-off.
 pub fn note_off(at: u64, key: u8) -> (u64, EventKind) {
-    (at, EventKind::NoteOff { key, channel: 0, note_id: None })
+    (
+        at,
+        EventKind::NoteOff {
+            key,
+            channel: 0,
+            note_id: None,
+        },
+    )
 }
 
 /// RMS of a signal.
@@ -69,5 +102,7 @@ pub fn rms(x: &[f32]) -> f64 {
 
 /// Largest absolute sample-to-sample difference in `x`.
 pub fn max_step(x: &[f32]) -> f32 {
-    x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+    x.windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
 }

@@ -1,0 +1,197 @@
+//! `cargo xtask test`: the project's full check, as CI runs it.
+//!
+//! 1. bundle the plugin in debug (nice-plug's allocation trap armed) and copy
+//!    `Octolane.clap` to `target/debug-bundle/`, out of the way of later release bundles;
+//! 2. `cargo test --workspace --no-fail-fast` with `OCTOLANE_CLAP` pointing at that copy;
+//! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
+//! 4. `cargo fmt --all -- --check`.
+//!
+//! Every step runs even when an earlier one failed (the tests are skipped without a bundle),
+//! so one run reports everything; the exit status is non-zero if any step failed.
+
+use crate::{bundle, system};
+use anyhow::{Result, bail};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// What became of one step.
+enum Outcome {
+    Passed,
+    Failed(String),
+    Skipped(&'static str),
+}
+
+/// Runs all steps, prints a summary, and fails naming the steps that failed.
+pub fn test(extra_test_args: &[String]) -> Result<()> {
+    system::ensure_packages(&[("cc", "build-essential")])?;
+    let mut results: Vec<(&str, Outcome)> = Vec::new();
+    let mut counts = TestCounts::default();
+
+    let bundled = step("debug bundle", debug_bundle());
+    let clap = match &bundled {
+        Outcome::Passed => Some(debug_bundle_clap()),
+        _ => None,
+    };
+    results.push(("debug bundle", bundled));
+
+    let tests = match clap {
+        Some(clap) => {
+            let mut cargo = system::cargo();
+            cargo
+                .args(["test", "--workspace", "--no-fail-fast"])
+                .args(extra_test_args)
+                .env("OCTOLANE_CLAP", &clap);
+            eprintln!("OCTOLANE_CLAP={}", clap.display());
+            run_counted_tests(&mut cargo, &mut counts)
+        }
+        None => Outcome::Skipped("no debug bundle"),
+    };
+    results.push(("cargo test", tests));
+
+    let mut clippy = system::cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    results.push(("cargo clippy", run_step("cargo clippy", &mut clippy)));
+
+    let mut fmt = system::cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    results.push(("cargo fmt --check", run_step("cargo fmt --check", &mut fmt)));
+
+    println!();
+    println!("cargo xtask test summary:");
+    let mut failed = Vec::new();
+    for (name, outcome) in &results {
+        match outcome {
+            Outcome::Passed => println!("  {name:<18} ok"),
+            Outcome::Failed(why) => {
+                println!("  {name:<18} FAILED: {why}");
+                failed.push(*name);
+            }
+            Outcome::Skipped(why) => {
+                println!("  {name:<18} skipped ({why})");
+                failed.push(*name);
+            }
+        }
+    }
+    // The plain closing line CI readers understand, summed over every test binary.
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
+    if !failed.is_empty() {
+        bail!("failed: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// `target/debug-bundle/Octolane.clap`.
+fn debug_bundle_clap() -> PathBuf {
+    bundle::clap_bundle(&system::target_dir().join("debug-bundle"))
+}
+
+/// Bundles in debug and copies the `.clap` aside.
+fn debug_bundle() -> Result<()> {
+    let bundled = bundle::bundle_plugin(false)?;
+    let copy = debug_bundle_clap();
+    bundle::replace_with_copy(&bundle::clap_bundle(&bundled), &copy)?;
+    eprintln!("Debug bundle copied to {}", copy.display());
+    Ok(())
+}
+
+/// Test counts summed over every `test result:` line of `cargo test`.
+#[derive(Default, Debug, PartialEq)]
+struct TestCounts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl TestCounts {
+    /// Adds the counts of a line like `test result: ok. 9 passed; 0 failed; 1 ignored; …`.
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result:") else {
+            return;
+        };
+        for part in rest.split([';', '.']) {
+            let mut words = part.split_whitespace();
+            let (Some(number), Some(label)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(number) = number.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => self.passed += number,
+                "failed" => self.failed += number,
+                "ignored" => self.ignored += number,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs `cargo test`, passing its output through while counting results.
+fn run_counted_tests(command: &mut Command, counts: &mut TestCounts) -> Outcome {
+    let name = "cargo test --workspace";
+    eprintln!();
+    eprintln!("==> {name}");
+    let child = command.stdout(Stdio::piped()).spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(err) => return Outcome::Failed(format!("could not start {name}: {err}")),
+    };
+    if let Some(stdout) = child.stdout.take() {
+        let mut out = std::io::stdout();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = writeln!(out, "{line}");
+            counts.add_line(&line);
+        }
+    }
+    match child.wait() {
+        Ok(status) if status.success() => Outcome::Passed,
+        Ok(status) => Outcome::Failed(format!("{name} failed ({status})")),
+        Err(err) => Outcome::Failed(format!("could not wait for {name}: {err}")),
+    }
+}
+
+fn step(name: &str, result: Result<()>) -> Outcome {
+    match result {
+        Ok(()) => Outcome::Passed,
+        Err(err) => {
+            eprintln!("error: {name}: {err:#}");
+            Outcome::Failed(format!("{err:#}"))
+        }
+    }
+}
+
+fn run_step(name: &str, command: &mut Command) -> Outcome {
+    eprintln!();
+    eprintln!("==> {name}");
+    step(name, system::run(command, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestCounts;
+
+    #[test]
+    fn sums_cargo_test_result_lines() {
+        let mut counts = TestCounts::default();
+        counts.add_line("test result: ok. 9 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
+        counts.add_line("test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured");
+        counts.add_line("running 5 tests");
+        let expected = TestCounts {
+            passed: 11,
+            failed: 3,
+            ignored: 1,
+        };
+        assert_eq!(counts, expected);
+    }
+}
