@@ -105,21 +105,45 @@ fn debug_bundle() -> Result<()> {
     Ok(())
 }
 
-/// Test counts summed over every `test result:` line of `cargo test`.
+/// Test counts summed over every test binary `cargo test` ran. A binary that dies before its
+/// `test result:` line (a crash) counts its unfinished tests as failed.
 #[derive(Default, Debug, PartialEq)]
 struct TestCounts {
     passed: u64,
     failed: u64,
     ignored: u64,
+    /// The binary whose tests are running: (announced, passed, failed, ignored) so far.
+    running: Option<(u64, u64, u64, u64)>,
 }
 
 impl TestCounts {
-    /// Adds the counts of a line like `test result: ok. 9 passed; 0 failed; 1 ignored; …`.
+    /// Reads one line of `cargo test`'s output.
     fn add_line(&mut self, line: &str) {
-        let Some(rest) = line.trim().strip_prefix("test result:") else {
-            return;
-        };
-        for part in rest.split([';', '.']) {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("test result:") {
+            self.running = None;
+            self.add_result(rest);
+        } else if let Some(count) = line
+            .strip_prefix("running ")
+            .and_then(|r| r.strip_suffix(" tests").or_else(|| r.strip_suffix(" test")))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            self.finish();
+            self.running = Some((count, 0, 0, 0));
+        } else if let (Some(running), true) = (&mut self.running, line.starts_with("test ")) {
+            if line.ends_with("... ok") {
+                running.1 += 1;
+            } else if line.ends_with("... FAILED") {
+                running.2 += 1;
+            } else if line.contains("... ignored") {
+                running.3 += 1;
+            }
+        }
+    }
+
+    /// Adds `9 passed; 0 failed; 1 ignored; …` from a `test result:` line.
+    fn add_result(&mut self, counts: &str) {
+        for part in counts.split([';', '.']) {
             let mut words = part.split_whitespace();
             let (Some(number), Some(label)) = (words.next(), words.next()) else {
                 continue;
@@ -133,6 +157,15 @@ impl TestCounts {
                 "ignored" => self.ignored += number,
                 _ => {}
             }
+        }
+    }
+
+    /// Settles a binary that never printed its result: what did not pass or skip failed.
+    fn finish(&mut self) {
+        if let Some((announced, passed, _, ignored)) = self.running.take() {
+            self.passed += passed;
+            self.ignored += ignored;
+            self.failed += announced.saturating_sub(passed + ignored);
         }
     }
 }
@@ -154,6 +187,7 @@ fn run_counted_tests(command: &mut Command, counts: &mut TestCounts) -> Outcome 
             counts.add_line(&line);
         }
     }
+    counts.finish();
     match child.wait() {
         Ok(status) if status.success() => Outcome::Passed,
         Ok(status) => Outcome::Failed(format!("{name} failed ({status})")),
@@ -184,14 +218,34 @@ mod tests {
     #[test]
     fn sums_cargo_test_result_lines() {
         let mut counts = TestCounts::default();
-        counts.add_line("test result: ok. 9 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
-        counts.add_line("test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured");
-        counts.add_line("running 5 tests");
-        let expected = TestCounts {
-            passed: 11,
-            failed: 3,
-            ignored: 1,
-        };
-        assert_eq!(counts, expected);
+        for line in [
+            "running 10 tests",
+            "test a ... ok",
+            "test result: ok. 9 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+            "running 5 tests",
+            "test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured",
+        ] {
+            counts.add_line(line);
+        }
+        counts.finish();
+        assert_eq!((counts.passed, counts.failed, counts.ignored), (11, 3, 1));
+    }
+
+    #[test]
+    fn a_crashed_binary_counts_its_unfinished_tests_as_failed() {
+        let mut counts = TestCounts::default();
+        for line in [
+            "running 4 tests",
+            "test one ... ok",
+            "test two ... ignored, slow",
+            "running 2 tests",
+            "test three ... ok",
+            "test four ... ok",
+            "test result: ok. 2 passed; 0 failed; 0 ignored",
+        ] {
+            counts.add_line(line);
+        }
+        counts.finish();
+        assert_eq!((counts.passed, counts.failed, counts.ignored), (3, 2, 1));
     }
 }
