@@ -116,6 +116,15 @@ fn summary() {
 }
 
 fn main() {
+    if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
+        // A steady SIMD-only load for `perf record`.
+        black_box(block_time::<wide::f32x8>(1_024, Duration::from_secs(8)));
+        return;
+    }
+    if std::env::var_os("OCTOLANE_SUMMARY_ONLY").is_some() {
+        summary();
+        return;
+    }
     let mut c = Criterion::default()
         .configure_from_args()
         .measurement_time(Duration::from_secs(3))

@@ -9,7 +9,7 @@ use crate::globals::Globals;
 use crate::lanes::Lanes;
 use crate::limiter::soft_limit;
 use crate::patch::Patch;
-use crate::render::{RunParams, render_group};
+use crate::render::{RunParams, SourceLevels, render_group, source_levels};
 use crate::voice_alloc::{HeldKeys, LaneInfo, oldest_fading, sounding, steal_candidate};
 use crate::voice_group::{Stage, VoiceGroup};
 
@@ -29,6 +29,7 @@ pub struct Engine<L: Lanes> {
     gain: (f32, f32),
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
+    levels: [SourceLevels<L>; CONTROL_INTERVAL],
     clock: u64,
     next_serial: u64,
     seed: u32,
@@ -55,6 +56,7 @@ impl<L: Lanes> Engine<L> {
             gain,
             acc_l: [L::default(); CONTROL_INTERVAL],
             acc_r: [L::default(); CONTROL_INTERVAL],
+            levels: [[L::default(); 3]; CONTROL_INTERVAL],
             clock: 0,
             next_serial: 0,
             seed: 0x9E37_79B9,
@@ -138,13 +140,15 @@ impl<L: Lanes> Engine<L> {
             tick_pos,
             ..self.run
         };
+        let levels = &mut self.levels[..n];
+        source_levels(&run, levels);
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
         acc_l.fill(L::splat(0.0));
         acc_r.fill(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
         for g in &mut self.groups[..used] {
-            render_group(g, &run, acc_l, acc_r);
+            render_group(g, &run, levels, acc_l, acc_r);
         }
         let (gain0, step) = self.gain;
         for (i, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {

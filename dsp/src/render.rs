@@ -47,7 +47,7 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
         Waveform::Sine => sin_cycles(p),
         Waveform::Saw => {
             let naive = p + p - L::splat(1.0);
-            let u = distance(p, zero, inv_dt);
+            let u = wrap_distance(p, inv_dt);
             if u.abs().lt(radius).any() {
                 naive - L::splat(2.0) * step_residual(u)
             } else {
@@ -57,7 +57,7 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
         Waveform::Pulse => {
             let high = p.lt(pw);
             let naive = high.select(L::splat(1.0), L::splat(-1.0)) - (pw + pw - L::splat(1.0));
-            let u_rise = distance(p, zero, inv_dt);
+            let u_rise = wrap_distance(p, inv_dt);
             let u_fall = distance(p, pw, inv_dt);
             let near = u_rise.abs().lt(radius).or(u_fall.abs().lt(radius));
             if near.any() {
@@ -79,6 +79,13 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
     out
 }
 
+/// Signed distance in samples to the phase wrap (cheaper than [`distance`] for `at` = 0).
+#[inline(always)]
+fn wrap_distance<L: Lanes>(p: L, inv_dt: L) -> L {
+    let q = L::splat(0.5).le(p).select(p - L::splat(1.0), p);
+    q * inv_dt
+}
+
 #[inline(always)]
 fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, a1: L, a2: L, a3: L) -> (L, L) {
     let v3 = x - *s2;
@@ -89,11 +96,25 @@ fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, a1: L, a2: L, a3: L) -> (L, 
     (v1, v2)
 }
 
+/// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted once per run so the
+/// kernel does not rebuild them for every group.
+pub type SourceLevels<L> = [L; 3];
+
+/// Fill `out` with the ramped source levels for the run's samples. O(samples).
+pub fn source_levels<L: Lanes>(run: &RunParams, out: &mut [SourceLevels<L>]) {
+    let ramp =
+        |(start, step): (f32, f32), i: usize| L::splat(start + step * (run.tick_pos + i) as f32);
+    for (i, levels) in out.iter_mut().enumerate() {
+        *levels = [ramp(run.level1, i), ramp(run.level2, i), ramp(run.noise, i)];
+    }
+}
+
 /// Render `acc_l.len()` samples of one group, adding each voice's stereo output into the
-/// per-lane accumulators. Allocation-free, O(samples).
+/// per-lane accumulators; `levels` comes from [`source_levels`]. Allocation-free, O(samples).
 pub fn render_group<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
+    levels: &[SourceLevels<L>],
     acc_l: &mut [L],
     acc_r: &mut [L],
 ) {
@@ -103,23 +124,22 @@ pub fn render_group<L: Lanes>(
     let drive = run.drive_in != 1.0;
     let drive_in = L::splat(run.drive_in);
     let drive_out = L::splat(run.drive_out);
-    let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
     let use_osc1 = run.level1 != (0.0, 0.0);
     let use_osc2 = run.level2 != (0.0, 0.0);
     let use_noise = run.noise != (0.0, 0.0);
-    for (i, (out_l, out_r)) in acc_l.iter_mut().zip(acc_r.iter_mut()).enumerate() {
-        let (lvl1, lvl2, lvln) = (ramp(run.level1, i), ramp(run.level2, i), ramp(run.noise, i));
+    for ((out_l, out_r), &[lvl1, lvl2, lvln]) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels)
+    {
         let mut x = L::splat(0.0);
         if use_osc1 {
             let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, pw1);
-            x = x + o * L::splat(lvl1);
+            x = x + o * lvl1;
         }
         if use_osc2 {
             let o = oscillator(run.wave2, &mut g.phase2, g.dt2, g.inv_dt2, pw2);
-            x = x + o * L::splat(lvl2);
+            x = x + o * lvl2;
         }
         if use_noise {
-            x = x + L::noise(&mut g.noise) * L::splat(lvln);
+            x = x + L::noise(&mut g.noise) * lvln;
         }
         if drive {
             x = saturate(x * drive_in) * drive_out;
