@@ -83,7 +83,7 @@ pub struct ControlParams {
     pub inv_sr: f32,
     /// Velocity sensitivity, 0…1.
     pub vel_sens: f32,
-    /// Per-lane gain that keeps unison stacks as loud as one voice.
+    /// Per-lane gain: the voice headroom divided by √unison, so stacks sound as loud as one voice.
     pub unison_norm: f32,
 }
 

@@ -8,6 +8,9 @@ use crate::render::RunParams;
 
 /// Time constant of parameter smoothing in seconds.
 const SMOOTHING_S: f32 = 0.005;
+/// Per-voice gain before the master gain: room for a full chord of two-oscillator voices
+/// below the limiter's knee at the default master gain.
+pub const VOICE_HEADROOM: f32 = 0.35;
 /// Duration of the fade a stolen or choked voice takes, in seconds.
 pub const FADE_S: f32 = 0.002;
 
@@ -213,7 +216,7 @@ impl Globals {
             k: resonance_to_k(resonance),
             inv_sr: 1.0 / self.sample_rate,
             vel_sens: p.voice.velocity_sens,
-            unison_norm: 1.0 / unison.sqrt(),
+            unison_norm: VOICE_HEADROOM / unison.sqrt(),
         };
         let drive_in = 1.0 + 9.0 * drive;
         let run = RunParams {

@@ -1,12 +1,11 @@
 //! The output soft limiter: transparent below the knee, never above ±1.0.
 
-use crate::math::saturate;
-
 /// Level where the limiter starts to bend the signal.
 pub const KNEE: f32 = 0.9;
 
-/// Soft-limit one sample: identity for |x| ≤ `KNEE`, a smooth curve to ±1.0 above it, and
-/// 0 for a non-finite input. Allocation-free, O(1).
+/// Soft-limit one sample: identity for |x| ≤ `KNEE`, above it a curve with slope 1 at the
+/// knee that approaches ±1.0 but never reaches it (no flat tops); 0 for a non-finite input.
+/// Allocation-free, O(1).
 #[inline]
 pub fn soft_limit(x: f32) -> f32 {
     if !x.is_finite() {
@@ -17,7 +16,8 @@ pub fn soft_limit(x: f32) -> f32 {
         return x;
     }
     let headroom = 1.0 - KNEE;
-    let bent = KNEE + headroom * saturate((magnitude - KNEE) / headroom);
+    let over = (magnitude - KNEE) / headroom;
+    let bent = KNEE + headroom * over / (1.0 + over);
     bent.copysign(x)
 }
 

@@ -137,19 +137,8 @@ fn docs_list_every_parameter_as_it_is() {
     for row in doc_rows(&params) {
         assert!(
             docs.contains(&row),
-            "docs/PARAMS.md is missing or out of date for:\n{row}\n\
-             (print the current rows with `cargo test -p octolane print_doc_rows -- --ignored \
-             --nocapture`)"
+            "docs/PARAMS.md is missing or out of date; it needs this row:\n{row}"
         );
-    }
-}
-
-/// Prints the generated table cells for docs/PARAMS.md.
-#[test]
-#[ignore = "prints the docs table; run by hand"]
-fn print_doc_rows() {
-    for row in doc_rows(&OctolaneParams::default()) {
-        println!("{row}");
     }
 }
 
