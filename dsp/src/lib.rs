@@ -5,21 +5,25 @@
 //! system calls.
 
 pub mod blep;
+pub mod clock;
 pub mod control;
 pub mod engine;
 pub mod event;
 pub mod globals;
 pub mod lanes;
 pub mod limiter;
+pub mod load_history;
 pub mod math;
 pub mod patch;
 pub mod render;
+pub mod telemetry;
 pub mod voice_alloc;
 pub mod voice_group;
 
 pub use engine::Engine;
 pub use event::{Event, EventKind, Transport};
 pub use patch::*;
+pub use telemetry::{BlockFigures, TelemetryProducer, TelemetryRecord};
 
 /// Most lanes (voices) the polyphony parameter can ask for.
 pub const MAX_VOICES: usize = 1024;
