@@ -10,42 +10,20 @@ use crate::lanes::Lanes;
 pub const BLEP_RADIUS: f32 = 2.5;
 
 /// ∫ from v to ∞ of the quartic B-spline, for a distance v ≥ 0 in samples (0 beyond 2.5).
+///
+/// Written with truncated powers, F(v) = [(2.5−v)₊⁵ − 5(1.5−v)₊⁵ + 10(0.5−v)₊⁵] / 120, so one
+/// branch-free expression covers all three polynomial pieces (no per-lane selects).
 #[inline(always)]
 fn tail<L: Lanes>(v: L) -> L {
-    // Coefficients (c0…c5) of the three polynomial pieces on [0,½), [½,1½), [1½,2½].
-    const INNER: [f32; 6] = [0.5, -115.0 / 192.0, 0.0, 5.0 / 24.0, 0.0, -1.0 / 20.0];
-    const MIDDLE: [f32; 6] = [
-        191.0 / 384.0,
-        -55.0 / 96.0,
-        -5.0 / 48.0,
-        5.0 / 12.0,
-        -5.0 / 24.0,
-        1.0 / 30.0,
-    ];
-    const OUTER: [f32; 6] = [
-        625.0 / 768.0,
-        -625.0 / 384.0,
-        125.0 / 96.0,
-        -25.0 / 48.0,
-        5.0 / 48.0,
-        -1.0 / 120.0,
-    ];
-    let v = v.min(L::splat(BLEP_RADIUS));
-    let in_inner = v.lt(L::splat(0.5));
-    let in_middle = v.lt(L::splat(1.5));
-    let coef = |k: usize| {
-        in_inner.select(
-            L::splat(INNER[k]),
-            in_middle.select(L::splat(MIDDLE[k]), L::splat(OUTER[k])),
-        )
+    let zero = L::splat(0.0);
+    let fifth = |x: L| {
+        let x2 = x * x;
+        x2 * x2 * x
     };
-    let p = coef(5);
-    let p = p * v + coef(4);
-    let p = p * v + coef(3);
-    let p = p * v + coef(2);
-    let p = p * v + coef(1);
-    let p = p * v + coef(0);
-    v.lt(L::splat(BLEP_RADIUS)).select(p, L::splat(0.0))
+    let a = fifth((L::splat(2.5) - v).max(zero));
+    let b = fifth((L::splat(1.5) - v).max(zero));
+    let c = fifth((L::splat(0.5) - v).max(zero));
+    (a - L::splat(5.0) * b + L::splat(10.0) * c) * L::splat(1.0 / 120.0)
 }
 
 /// Residual of a unit step at signed distance `u` samples (negative = before the step):

@@ -180,10 +180,10 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
         .max(L::splat(1e-7))
 }
 
+/// (g, g + k, 1 / (1 + g(g + k))): the TPT state-variable filter's coefficients.
 fn svf_coefs<L: Lanes>(g: L, k: L) -> (L, L, L) {
-    let a1 = L::splat(1.0) / (L::splat(1.0) + g * (g + k));
-    let a2 = g * a1;
-    (a1, a2, g * a2)
+    let gk = g + k;
+    (g, gk, L::splat(1.0) / (L::splat(1.0) + g * gk))
 }
 
 /// Compute the per-lane control values from the group's current state. Pure, O(1).

@@ -55,8 +55,8 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
             }
         }
         Waveform::Pulse => {
-            let high = p.lt(pw);
-            let naive = high.select(L::splat(1.0), L::splat(-1.0)) - (pw + pw - L::splat(1.0));
+            // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
+            let naive = p.lt(pw).and(L::splat(2.0)) - (pw + pw);
             let u_rise = wrap_distance(p, inv_dt);
             let u_fall = distance(p, pw, inv_dt);
             let near = u_rise.abs().lt(radius).or(u_fall.abs().lt(radius));
@@ -75,25 +75,29 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
         }
     };
     let next = p + dt;
-    *phase = L::splat(1.0).le(next).select(next - L::splat(1.0), next);
+    *phase = next - L::splat(1.0).le(next).and(L::splat(1.0));
     out
 }
 
 /// Signed distance in samples to the phase wrap (cheaper than [`distance`] for `at` = 0).
 #[inline(always)]
 fn wrap_distance<L: Lanes>(p: L, inv_dt: L) -> L {
-    let q = L::splat(0.5).le(p).select(p - L::splat(1.0), p);
+    let q = p - L::splat(0.5).le(p).and(L::splat(1.0));
     q * inv_dt
 }
 
+/// One sample of a TPT state-variable filter (Zavalishin's form) with coefficients
+/// (g, g + k, 1 / (1 + g(g + k))); returns (high, band, low).
 #[inline(always)]
-fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, a1: L, a2: L, a3: L) -> (L, L) {
-    let v3 = x - *s2;
-    let v1 = a1 * *s1 + a2 * v3;
-    let v2 = *s2 + a2 * *s1 + a3 * v3;
-    *s1 = v1 + v1 - *s1;
-    *s2 = v2 + v2 - *s2;
-    (v1, v2)
+fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, g: L, gk: L, d: L) -> (L, L, L) {
+    let high = (x - gk * *s1 - *s2) * d;
+    let g_high = g * high;
+    let band = g_high + *s1;
+    *s1 = g_high + band;
+    let g_band = g * band;
+    let low = g_band + *s2;
+    *s2 = g_band + low;
+    (high, band, low)
 }
 
 /// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted once per run so the
@@ -145,18 +149,15 @@ pub fn render_group<L: Lanes>(
             x = saturate(x * drive_in) * drive_out;
         }
         let y = match run.mode {
-            FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
+            FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
             FilterMode::Lp24 => {
-                let (_, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
-                svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1
+                let (_, _, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
+                svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2
             }
-            FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
-            FilterMode::Hp => {
-                let (band, low) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
-                x - k * band - low
-            }
+            FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
+            FilterMode::Hp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
             FilterMode::Notch => {
-                let (band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
+                let (_, band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
                 x - k * band
             }
         };

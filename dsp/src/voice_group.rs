@@ -52,17 +52,17 @@ voice_group! {
     s1b,
     /// Second filter stage integrator 2.
     s2b,
-    /// Resonant stage coefficient a1 = 1 / (1 + g(g + k)).
+    /// Resonant stage gain g = tan(π·fc/fs).
     fa1,
-    /// Resonant stage coefficient a2 = g·a1.
+    /// Resonant stage g + k.
     fa2,
-    /// Resonant stage coefficient a3 = g·a2.
+    /// Resonant stage 1 / (1 + g(g + k)).
     fa3,
-    /// Butterworth (first LP24) stage a1.
+    /// Butterworth (first LP24) stage g.
     fb1,
-    /// Butterworth stage a2.
+    /// Butterworth stage g + √2.
     fb2,
-    /// Butterworth stage a3.
+    /// Butterworth stage 1 / (1 + g(g + √2)).
     fb3,
     /// Amp envelope level, 0…1.
     amp_level,
