@@ -16,11 +16,13 @@
 mod card;
 mod meter;
 mod panels;
+mod performance;
 mod theme;
 mod widgets;
 
 use crate::meters::Meters;
 use crate::params::OctolaneParams;
+use crate::telemetry_feed::TelemetryFeed;
 use egui::{Align2, Rect, pos2, vec2};
 use nice_plug::context::gui::{GuiContext, ParamSetter};
 use nice_plug::editor::dpi::LogicalSize;
@@ -53,6 +55,7 @@ pub fn default_state() -> Arc<EguiEditorState> {
 pub fn create(
     params: Arc<OctolaneParams>,
     meters: Arc<Meters>,
+    telemetry: Arc<TelemetryFeed>,
     editor_state: Arc<EguiEditorState>,
 ) -> Option<OctolaneEditor> {
     create_egui_editor(
@@ -65,6 +68,9 @@ pub fn create(
             gui_context: None,
             entry: widgets::TextEntry::default(),
             meter: meter::MeterState::default(),
+            telemetry,
+            performance: performance::PerformanceView::default(),
+            view: View::Synth,
         },
     )
 }
@@ -77,6 +83,19 @@ pub struct EditorApp {
     gui_context: Option<GuiContext>,
     entry: widgets::TextEntry,
     meter: meter::MeterState,
+    /// Telemetry records from the audio thread, drained every frame.
+    telemetry: Arc<TelemetryFeed>,
+    performance: performance::PerformanceView,
+    view: View,
+}
+
+/// What the window shows below the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum View {
+    /// The six parameter cards.
+    Synth,
+    /// The Performance panel (DSP-load telemetry).
+    Performance,
 }
 
 impl NiceEguiApp for EditorApp {
@@ -118,6 +137,15 @@ impl EditorApp {
         ui.painter().rect_filled(area, 0.0, theme::BACKGROUND);
         let grid = Grid::new(area);
         header(ui, grid.header);
+        self.performance
+            .update(&self.telemetry, self.params.performance());
+        let readout = self.performance.readout();
+        self.view = view_tabs(ui, grid.header, self.view, readout.as_deref());
+        if self.view == View::Performance {
+            let body = Rect::from_min_max(grid.cards[0][0].min, grid.cards[2][1].max);
+            self.performance.show(ui, body, &self.params.performance);
+            return;
+        }
 
         let p = &*self.params;
         let mut c = widgets::Controls {
@@ -194,6 +222,33 @@ impl Grid {
         }
         Self { header, cards }
     }
+}
+
+/// The view tabs at the right of the header (left of the version), with the load readout
+/// before them while measuring; returns the view chosen this frame.
+fn view_tabs(ui: &egui::Ui, header: Rect, view: View, readout: Option<&str>) -> View {
+    const TAB: egui::Vec2 = vec2(104.0, 22.0);
+    let right = header.max.x - 60.0;
+    let y = header.center().y - TAB.y / 2.0;
+    let mut chosen = view;
+    let tabs = [(View::Synth, "Synth"), (View::Performance, "Performance")];
+    for (i, (tab, name)) in tabs.into_iter().enumerate() {
+        let x = right - (2 - i) as f32 * (TAB.x + 4.0);
+        let rect = Rect::from_min_size(pos2(x, y), TAB);
+        if performance::toggle_button(ui, rect, name, view == tab) {
+            chosen = tab;
+        }
+    }
+    if let Some(text) = readout {
+        ui.painter().text(
+            pos2(right - 2.0 * (TAB.x + 4.0) - 10.0, header.center().y + 1.0),
+            Align2::RIGHT_CENTER,
+            text,
+            theme::small_font(),
+            theme::ACCENT,
+        );
+    }
+    chosen
 }
 
 /// The title band: name on the left, version on the right.

@@ -7,12 +7,16 @@ mod events;
 pub mod meters;
 pub mod params;
 mod state;
+pub mod telemetry_feed;
 
 use meters::Meters;
 use nice_plug::prelude::*;
-use octolane_dsp::{Event, SimdEngine, Transport as EngineTransport};
+use octolane_dsp::{
+    BlockFigures, Event, SimdEngine, TelemetryProducer, Transport as EngineTransport,
+};
 use params::OctolaneParams;
 use std::sync::Arc;
+use telemetry_feed::TelemetryFeed;
 
 /// Most events one block can carry to the engine; more are dropped (and the block still plays).
 pub const EVENT_CAPACITY: usize = 16_384;
@@ -24,16 +28,24 @@ pub struct Octolane {
     editor_state: Arc<nice_plug_egui::EguiEditorState>,
     engine: SimdEngine,
     events: Vec<Event>,
+    /// Audio thread's end of the telemetry ring; used only while the Performance switch is on.
+    telemetry: TelemetryProducer,
+    telemetry_feed: Arc<TelemetryFeed>,
+    sample_rate: f32,
 }
 
 impl Default for Octolane {
     fn default() -> Self {
+        let (telemetry, feed) = TelemetryFeed::new();
         Self {
             params: Arc::new(OctolaneParams::default()),
             meters: Arc::new(Meters::default()),
             editor_state: editor::default_state(),
             engine: SimdEngine::new(48_000.0),
             events: Vec::with_capacity(EVENT_CAPACITY),
+            telemetry,
+            telemetry_feed: Arc::new(feed),
+            sample_rate: 48_000.0,
         }
     }
 }
@@ -66,6 +78,7 @@ impl Plugin for Octolane {
         editor::create(
             self.params.clone(),
             self.meters.clone(),
+            self.telemetry_feed.clone(),
             self.editor_state.clone(),
         )
     }
@@ -82,6 +95,7 @@ impl Plugin for Octolane {
     ) -> bool {
         self.engine.set_patch(&self.params.patch());
         self.engine.prepare(buffer_config.sample_rate);
+        self.sample_rate = buffer_config.sample_rate;
         true
     }
 
@@ -95,6 +109,8 @@ impl Plugin for Octolane {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
+        // Reads the clock only while the Performance switch is on.
+        let timing = self.telemetry.start(self.params.performance());
         self.events.clear();
         // Events arrive in time order (CLAP and VST3 require it); the engine applies any
         // straggler at once. Past the pre-sized capacity, events are dropped, never allocated.
@@ -115,12 +131,23 @@ impl Plugin for Octolane {
 
         let (left, right) = match buffer.as_slice() {
             [left, right, ..] => (left, right),
-            _ => return ProcessStatus::Normal,
+            _ => {
+                self.telemetry.finish(timing, BlockFigures::default());
+                return ProcessStatus::Normal;
+            }
         };
         self.engine.process(&self.events, left, right);
         let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         self.meters
             .publish(peak(left), peak(right), self.engine.active_voices() as u32);
+        let figures = BlockFigures {
+            frames: left.len() as u32,
+            sample_rate_hz: self.sample_rate,
+            voices: self.engine.active_voices() as u32,
+            events: self.events.len() as u32,
+            lane_swaps: 0,
+        };
+        self.telemetry.finish(timing, figures);
         ProcessStatus::Normal
     }
 }

@@ -29,7 +29,7 @@ use nice_plug::prelude::*;
 use octolane_dsp::{EnvPatch, FilterPatch, LfoPatch, OscPatch, Patch, VoicePatch};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// Version of the saved-state layout. Bump it (and teach [`upgrade_state`] the step) whenever
 /// a change needs old projects migrated: a range change, a renamed choice, a new meaning.
@@ -45,6 +45,11 @@ pub struct OctolaneParams {
     /// parameter. Holds [`STATE_FORMAT_VERSION`] unless a state was just loaded.
     #[persist = "format_version"]
     pub format_version: Arc<AtomicU32>,
+    /// The editor's "Performance" switch: while on, the audio thread times every callback and
+    /// sends telemetry records to the editor. Persisted with the state, never automatable, not
+    /// a host parameter; off by default.
+    #[persist = "performance"]
+    pub performance: Arc<AtomicBool>,
     /// Oscillators group.
     #[nested(group = "Oscillators")]
     pub osc: OscillatorParams,
@@ -78,6 +83,7 @@ impl OctolaneParams {
     pub fn from_patch(patch: &Patch) -> Self {
         Self {
             format_version: Arc::new(AtomicU32::new(STATE_FORMAT_VERSION)),
+            performance: Arc::new(AtomicBool::new(false)),
             osc: OscillatorParams::new(patch),
             filter: FilterParams::new(patch),
             env: EnvelopeParams::new(patch),
@@ -144,6 +150,11 @@ impl OctolaneParams {
                 master_gain_db: self.output.gain.value(),
             },
         }
+    }
+
+    /// Whether the Performance switch is on. Wait-free; read once per callback.
+    pub fn performance(&self) -> bool {
+        self.performance.load(Ordering::Relaxed)
     }
 
     /// The state format version currently held (the loaded state's, right after a load).

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::params::OctolaneParams;
+use crate::telemetry_feed::TelemetryFeed;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, RawInput};
 use nice_plug::context::PluginApi;
 use nice_plug::context::gui::GuiContextInner;
@@ -79,17 +80,23 @@ struct Harness {
     host: Host,
     ctx: egui::Context,
     time: f64,
+    /// The audio thread's end of the editor's telemetry ring.
+    producer: octolane_dsp::TelemetryProducer,
 }
 
 impl Harness {
     fn new() -> Self {
         let params = Arc::new(OctolaneParams::default());
+        let (producer, feed) = TelemetryFeed::new();
         let app = EditorApp {
             params: params.clone(),
             meters: Arc::new(Meters::default()),
             gui_context: None,
             entry: widgets::TextEntry::default(),
             meter: meter::MeterState::default(),
+            telemetry: Arc::new(feed),
+            performance: performance::PerformanceView::default(),
+            view: View::Synth,
         };
         let ctx = egui::Context::default();
         theme::apply(&ctx);
@@ -99,6 +106,7 @@ impl Harness {
             host: Host::default(),
             ctx,
             time: 0.0,
+            producer,
         };
         h.frame(vec![]);
         h
@@ -243,4 +251,49 @@ fn clicking_a_segment_selects_that_choice() {
     let log = h.take_log();
     assert_one_gesture(&log, mode.as_ptr());
     assert_eq!(mode.value(), crate::params::FilterChoice::Notch);
+}
+
+/// Pushes `n` timed records as the audio thread would with the switch on.
+fn push_records(h: &mut Harness, n: usize) {
+    for _ in 0..n {
+        let start = h.producer.start(true);
+        h.producer.finish(
+            start,
+            octolane_dsp::BlockFigures {
+                frames: 128,
+                sample_rate_hz: 48_000.0,
+                voices: 5,
+                events: 2,
+                lane_swaps: 0,
+            },
+        );
+    }
+}
+
+#[test]
+fn the_performance_tab_switches_telemetry_and_shows_the_records() {
+    let mut h = Harness::new();
+    assert!(!h.params.performance(), "off by default");
+    let header = grid().header;
+    // The Performance tab sits just left of the version text.
+    h.click(pos2(header.max.x - 60.0 - 52.0, header.center().y));
+    assert_eq!(h.app.view, View::Performance);
+    // The switch is the first control of the panel's card.
+    let body = grid().cards[0][0];
+    let switch = body.min + vec2(card::PADDING + 40.0, card::PADDING + card::HEADING + 10.0);
+    h.click(switch);
+    assert!(h.params.performance(), "the switch turned telemetry on");
+    push_records(&mut h, 40);
+    h.frame(vec![]);
+    assert_eq!(h.app.performance.blocks(), 40);
+    // Off discards; on again starts a fresh count.
+    h.click(switch);
+    assert!(!h.params.performance());
+    push_records(&mut h, 10);
+    h.frame(vec![]);
+    assert_eq!(h.app.performance.blocks(), 0);
+    h.click(switch);
+    push_records(&mut h, 3);
+    h.frame(vec![]);
+    assert_eq!(h.app.performance.blocks(), 3);
 }
