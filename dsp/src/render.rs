@@ -56,15 +56,17 @@ pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw:
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
-            let naive = p.lt(pw).and(L::splat(2.0)) - (pw + pw);
+            let mut out = p.lt(pw).and(L::splat(2.0)) - (pw + pw);
+            // Each edge is corrected only when some lane is near it.
             let u_rise = wrap_distance(p, inv_dt);
-            let u_fall = distance(p, pw, inv_dt);
-            let near = u_rise.abs().lt(radius).or(u_fall.abs().lt(radius));
-            if near.any() {
-                naive + L::splat(2.0) * (step_residual(u_rise) - step_residual(u_fall))
-            } else {
-                naive
+            if u_rise.abs().lt(radius).any() {
+                out = out + L::splat(2.0) * step_residual(u_rise);
             }
+            let u_fall = distance(p, pw, inv_dt);
+            if u_fall.abs().lt(radius).any() {
+                out = out - L::splat(2.0) * step_residual(u_fall);
+            }
+            out
         }
         Waveform::Triangle => {
             let naive = L::splat(4.0) * (p - L::splat(0.5)).abs() - L::splat(1.0);
@@ -113,8 +115,105 @@ pub fn source_levels<L: Lanes>(run: &RunParams, out: &mut [SourceLevels<L>]) {
     }
 }
 
-/// Render `acc_l.len()` samples of one group, adding each voice's stereo output into the
-/// per-lane accumulators; `levels` comes from [`source_levels`]. Allocation-free, O(samples).
+/// Splatted per-run constants of the kernel.
+#[derive(Clone, Copy)]
+struct RunConsts<L: Lanes> {
+    pw1: L,
+    pw2: L,
+    k: L,
+    drive_in: L,
+    drive_out: L,
+}
+
+impl<L: Lanes> RunConsts<L> {
+    fn new(run: &RunParams) -> Self {
+        Self {
+            pw1: L::splat(run.pw1),
+            pw2: L::splat(run.pw2),
+            k: L::splat(run.k),
+            drive_in: L::splat(run.drive_in),
+            drive_out: L::splat(run.drive_out),
+        }
+    }
+}
+
+/// One sample of one group: the voices' contributions to the left and right mix.
+#[inline(always)]
+fn voice_sample<L: Lanes>(
+    g: &mut VoiceGroup<L>,
+    run: &RunParams,
+    c: &RunConsts<L>,
+    [lvl1, lvl2, lvln]: SourceLevels<L>,
+) -> (L, L) {
+    let mut x = L::splat(0.0);
+    if run.level1 != (0.0, 0.0) {
+        let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, c.pw1);
+        x = x + o * lvl1;
+    }
+    if run.level2 != (0.0, 0.0) {
+        let o = oscillator(run.wave2, &mut g.phase2, g.dt2, g.inv_dt2, c.pw2);
+        x = x + o * lvl2;
+    }
+    if run.noise != (0.0, 0.0) {
+        x = x + L::noise(&mut g.noise) * lvln;
+    }
+    if run.drive_in != 1.0 {
+        x = saturate(x * c.drive_in) * c.drive_out;
+    }
+    let y = match run.mode {
+        FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
+        FilterMode::Lp24 => {
+            let (_, _, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
+            svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2
+        }
+        FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
+        FilterMode::Hp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
+        FilterMode::Notch => {
+            let (_, band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
+            x - c.k * band
+        }
+    };
+    let env = g.amp_target + (g.amp_level - g.amp_target) * g.amp_coef;
+    g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
+    let v = y * g.amp_level;
+    let out = (v * g.gain_l, v * g.gain_r);
+    g.gain_l = g.gain_l + g.dgain_l;
+    g.gain_r = g.gain_r + g.dgain_r;
+    out
+}
+
+/// Render `acc_l.len()` samples of a slice of groups, adding each voice's stereo output into
+/// the per-lane accumulators; `levels` comes from [`source_levels`]. Groups go two at a time
+/// so the filter's sample-to-sample dependency chains of two groups overlap.
+/// Allocation-free, O(groups × samples).
+pub fn render_groups<L: Lanes>(
+    groups: &mut [VoiceGroup<L>],
+    run: &RunParams,
+    levels: &[SourceLevels<L>],
+    acc_l: &mut [L],
+    acc_r: &mut [L],
+) {
+    let c = RunConsts::new(run);
+    let mut pairs = groups.chunks_exact_mut(2);
+    for pair in &mut pairs {
+        let [a, b] = pair else { continue };
+        for ((out_l, out_r), lvl) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels) {
+            let (al, ar) = voice_sample(a, run, &c, *lvl);
+            let (bl, br) = voice_sample(b, run, &c, *lvl);
+            *out_l = *out_l + al + bl;
+            *out_r = *out_r + ar + br;
+        }
+    }
+    for g in pairs.into_remainder() {
+        for ((out_l, out_r), lvl) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels) {
+            let (l, r) = voice_sample(g, run, &c, *lvl);
+            *out_l = *out_l + l;
+            *out_r = *out_r + r;
+        }
+    }
+}
+
+/// Render one group (see [`render_groups`]).
 pub fn render_group<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
@@ -122,51 +221,5 @@ pub fn render_group<L: Lanes>(
     acc_l: &mut [L],
     acc_r: &mut [L],
 ) {
-    let pw1 = L::splat(run.pw1);
-    let pw2 = L::splat(run.pw2);
-    let k = L::splat(run.k);
-    let drive = run.drive_in != 1.0;
-    let drive_in = L::splat(run.drive_in);
-    let drive_out = L::splat(run.drive_out);
-    let use_osc1 = run.level1 != (0.0, 0.0);
-    let use_osc2 = run.level2 != (0.0, 0.0);
-    let use_noise = run.noise != (0.0, 0.0);
-    for ((out_l, out_r), &[lvl1, lvl2, lvln]) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels)
-    {
-        let mut x = L::splat(0.0);
-        if use_osc1 {
-            let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, pw1);
-            x = x + o * lvl1;
-        }
-        if use_osc2 {
-            let o = oscillator(run.wave2, &mut g.phase2, g.dt2, g.inv_dt2, pw2);
-            x = x + o * lvl2;
-        }
-        if use_noise {
-            x = x + L::noise(&mut g.noise) * lvln;
-        }
-        if drive {
-            x = saturate(x * drive_in) * drive_out;
-        }
-        let y = match run.mode {
-            FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
-            FilterMode::Lp24 => {
-                let (_, _, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
-                svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2
-            }
-            FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
-            FilterMode::Hp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
-            FilterMode::Notch => {
-                let (_, band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
-                x - k * band
-            }
-        };
-        let env = g.amp_target + (g.amp_level - g.amp_target) * g.amp_coef;
-        g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
-        let v = y * g.amp_level;
-        *out_l = *out_l + v * g.gain_l;
-        *out_r = *out_r + v * g.gain_r;
-        g.gain_l = g.gain_l + g.dgain_l;
-        g.gain_r = g.gain_r + g.dgain_r;
-    }
+    render_groups(std::slice::from_mut(g), run, levels, acc_l, acc_r);
 }
