@@ -85,6 +85,10 @@ pub struct ControlParams {
     pub vel_sens: f32,
     /// Per-lane gain: the voice headroom divided by √unison, so stacks sound as loud as one voice.
     pub unison_norm: f32,
+    /// Motion lanes → pitch in semitones.
+    pub lane_pitch_st: f32,
+    /// Motion lanes → pan offset, −1…1.
+    pub lane_pan: f32,
 }
 
 /// Per-lane values a tick computes for the next interval.
@@ -195,7 +199,8 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
         + L::splat(c.bend_st)
         + lfo * L::splat(c.vibrato_st)
         + m * L::splat(c.mod_pitch_st)
-        + g.unison_offset * L::splat(c.detune_st);
+        + g.unison_offset * L::splat(c.detune_st)
+        + L::splat(c.lane_pitch_st);
     let dt1 = increment(semis + L::splat(c.osc1_st), c);
     let dt2 = increment(semis + L::splat(c.osc2_st), c);
 
@@ -217,7 +222,7 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
     let vel_gain = one - L::splat(c.vel_sens) * (one - g.velocity);
     let tremolo = one - L::splat(c.lfo_amp) * (L::splat(0.5) - L::splat(0.5) * lfo);
     let level = L::splat(c.unison_norm) * vel_gain * tremolo;
-    let pan = (g.unison_pan * L::splat(c.width) + lfo * L::splat(c.lfo_pan))
+    let pan = (g.unison_pan * L::splat(c.width) + lfo * L::splat(c.lfo_pan) + L::splat(c.lane_pan))
         .max(-one)
         .min(one);
     let half = L::splat(0.5);

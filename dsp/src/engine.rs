@@ -4,14 +4,17 @@
 
 use crate::MAX_VOICES;
 use crate::control::{self, CONTROL_INTERVAL};
-use crate::event::{Event, EventKind, Transport};
+use crate::event::{Event, Transport};
 use crate::globals::Globals;
 use crate::lanes::Lanes;
 use crate::limiter::soft_limit;
+use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
 use crate::render::{RunParams, SourceLevels, render_group, source_levels};
-use crate::voice_alloc::{HeldKeys, LaneInfo, oldest_fading, sounding, steal_candidate};
-use crate::voice_group::{Stage, VoiceGroup};
+use crate::voice_alloc::{HeldKeys, LaneInfo};
+use crate::voice_group::VoiceGroup;
+
+mod notes;
 
 /// Extra lanes for voices fading out after being stolen, beyond the polyphony limit.
 pub const FADE_RESERVE: usize = 64;
@@ -34,6 +37,8 @@ pub struct Engine<L: Lanes> {
     next_serial: u64,
     seed: u32,
     last_pitch: Option<f32>,
+    motion: LaneBank,
+    transport: Transport,
 }
 
 impl<L: Lanes> Engine<L> {
@@ -61,14 +66,18 @@ impl<L: Lanes> Engine<L> {
             next_serial: 0,
             seed: 0x9E37_79B9,
             last_pitch: None,
+            motion: LaneBank::new(f64::from(sample_rate)),
+            transport: Transport::default(),
         }
     }
 
     /// Re-prepare for a sample rate: silence, settle smoothers on the current patch, reset the
-    /// clock. Not realtime (call from activate).
+    /// clock. Motion lanes keep their curves. Not realtime (call from activate).
     pub fn prepare(&mut self, sample_rate: f32) {
         let patch = self.globals.patch;
-        *self = Self::new(sample_rate);
+        let mut motion = std::mem::replace(self, Self::new(sample_rate)).motion;
+        motion.set_sample_rate(f64::from(self.globals.sample_rate()));
+        self.motion = motion;
         self.set_patch(&patch);
         self.globals = Globals::new(&patch, self.globals.sample_rate());
         (self.control, self.run, self.gain) = self.globals.tick();
@@ -97,6 +106,23 @@ impl<L: Lanes> Engine<L> {
     /// Take the host transport for the following samples. Allocation-free, O(1).
     pub fn set_transport(&mut self, transport: &Transport) {
         self.globals.tempo_bpm = transport.tempo_bpm;
+        self.transport = *transport;
+    }
+
+    /// Take the audio end of the lane-snapshot exchange; returns the previous one. Not
+    /// realtime (call before processing starts).
+    pub fn set_lane_receiver(&mut self, receiver: SnapshotReceiver) -> Option<SnapshotReceiver> {
+        self.motion.set_receiver(receiver)
+    }
+
+    /// The motion lanes: installed curves, last values and positions.
+    pub fn motion(&self) -> &LaneBank {
+        &self.motion
+    }
+
+    /// The motion lanes, to install curves directly (not realtime).
+    pub fn motion_mut(&mut self) -> &mut LaneBank {
+        &mut self.motion
     }
 
     /// Lanes sounding now (fading ones included).
@@ -109,6 +135,9 @@ impl<L: Lanes> Engine<L> {
     /// lanes + events × lanes touched).
     pub fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
         let frames = left.len().min(right.len());
+        let motion = self.globals.patch.motion;
+        self.motion
+            .begin_block(&motion, &self.transport, self.clock);
         let mut pos = 0;
         let mut next_event = 0;
         while pos < frames {
@@ -159,7 +188,8 @@ impl<L: Lanes> Engine<L> {
     }
 
     fn control_tick(&mut self) {
-        let (control, run, gain) = self.globals.tick();
+        let (mut control, mut run, gain) = self.globals.tick();
+        self.motion.tick(self.clock, &mut control, &mut run);
         self.control = control;
         self.run = run;
         self.gain = gain;
@@ -192,257 +222,4 @@ impl<L: Lanes> Engine<L> {
         self.groups[last / L::WIDTH].clear_lane(last % L::WIDTH);
         self.lanes.swap_remove(i);
     }
-
-    fn apply(&mut self, kind: &EventKind) {
-        match *kind {
-            EventKind::NoteOn {
-                key,
-                velocity,
-                channel,
-                note_id,
-            } => {
-                if velocity > 0.0 {
-                    self.note_on(key.min(127), velocity.clamp(0.0, 1.0), channel, note_id);
-                } else {
-                    self.note_off(key, channel, note_id);
-                }
-            }
-            EventKind::NoteOff {
-                key,
-                channel,
-                note_id,
-            } => self.note_off(key, channel, note_id),
-            EventKind::Choke {
-                key,
-                channel,
-                note_id,
-            } => {
-                self.held.release(key);
-                self.fade_where(|l| l.matches(key, channel, note_id));
-            }
-            EventKind::AllNotesOff => {
-                self.held.clear();
-                self.globals.sustain_down = false;
-                for i in 0..self.lanes.len() {
-                    self.release_lane(i);
-                }
-            }
-            EventKind::AllSoundOff => {
-                self.held.clear();
-                self.fade_where(|_| true);
-            }
-            EventKind::PitchBend(v) => self.globals.bend = finite_or(v, 0.0).clamp(-1.0, 1.0),
-            EventKind::ModWheel(v) => self.globals.mod_wheel = finite_or(v, 0.0).clamp(0.0, 1.0),
-            EventKind::ChannelPressure(v) => {
-                self.globals.pressure = finite_or(v, 0.0).clamp(0.0, 1.0)
-            }
-            EventKind::Sustain(down) => {
-                self.globals.sustain_down = down;
-                if !down {
-                    for i in 0..self.lanes.len() {
-                        if self.lanes[i].sustained {
-                            self.release_lane(i);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn lane_mut(&mut self, i: usize) -> (&mut VoiceGroup<L>, usize) {
-        (&mut self.groups[i / L::WIDTH], i % L::WIDTH)
-    }
-
-    fn release_lane(&mut self, i: usize) {
-        let info = &mut self.lanes[i];
-        if info.fading || (info.released && !info.sustained) {
-            return;
-        }
-        info.released = true;
-        info.sustained = false;
-        let release = self.control.amp.release;
-        let (g, l) = self.lane_mut(i);
-        g.amp_stage.set_lane(l, Stage::RELEASE);
-        g.amp_target.set_lane(l, control::RELEASE_TARGET);
-        g.amp_coef.set_lane(l, release);
-        g.amp_floor.set_lane(l, 0.0);
-        g.mod_stage.set_lane(l, Stage::RELEASE);
-    }
-
-    fn fade_where(&mut self, pick: impl Fn(&LaneInfo) -> bool) {
-        let fade = self.control.amp.fade;
-        for i in 0..self.lanes.len() {
-            if self.lanes[i].fading || !pick(&self.lanes[i]) {
-                continue;
-            }
-            self.lanes[i].fading = true;
-            let (g, l) = self.lane_mut(i);
-            g.amp_stage.set_lane(l, Stage::FADE);
-            g.amp_target.set_lane(l, control::RELEASE_TARGET);
-            g.amp_coef.set_lane(l, fade);
-            g.amp_floor.set_lane(l, 0.0);
-        }
-    }
-
-    fn note_off(&mut self, key: u8, channel: u8, note_id: Option<i32>) {
-        self.held.release(key);
-        if self.globals.patch.voice.polyphony == 1
-            && let Some(next) = self.held.latest()
-        {
-            let current = self.lanes.iter().position(|l| !l.released && !l.fading);
-            if current.is_some_and(|i| self.lanes[i].matches(key, channel, note_id)) {
-                self.glide_legato(next);
-                return;
-            }
-        }
-        for i in 0..self.lanes.len() {
-            let info = self.lanes[i];
-            if info.released || info.fading || !info.matches(key, channel, note_id) {
-                continue;
-            }
-            if self.globals.sustain_down {
-                self.lanes[i].released = true;
-                self.lanes[i].sustained = true;
-            } else {
-                self.release_lane(i);
-            }
-        }
-    }
-
-    /// Mono/legato: move the sounding note's lanes to `key` without retriggering.
-    fn glide_legato(&mut self, key: u8) {
-        let jump = self.globals.patch.voice.glide_s <= 0.0;
-        for i in 0..self.lanes.len() {
-            if self.lanes[i].released || self.lanes[i].fading {
-                continue;
-            }
-            self.lanes[i].key = key;
-            let (g, l) = self.lane_mut(i);
-            g.pitch_target.set_lane(l, key as f32);
-            if jump {
-                g.pitch.set_lane(l, key as f32);
-            }
-        }
-        self.last_pitch = Some(key as f32);
-    }
-
-    fn note_on(&mut self, key: u8, velocity: f32, channel: u8, note_id: Option<i32>) {
-        let voice = self.globals.patch.voice;
-        let unison = voice.unison as usize;
-        self.held.press(key);
-        if voice.polyphony == 1 {
-            if self.lanes.iter().any(|l| !l.released && !l.fading) {
-                self.glide_legato(key);
-                for info in self.lanes.iter_mut().filter(|l| !l.released && !l.fading) {
-                    info.channel = channel;
-                    info.note_id = note_id;
-                }
-                return;
-            }
-            self.fade_where(|_| true);
-        }
-        let limit = (voice.polyphony as usize).max(unison);
-        while sounding(&self.lanes) + unison > limit {
-            let Some(victim) = steal_candidate(&self.lanes) else {
-                break;
-            };
-            self.fade_where(|l| l.serial == victim);
-        }
-        while self.lanes.len() + unison > LANE_CAPACITY {
-            let i = oldest_fading(&self.lanes).unwrap_or(0);
-            self.remove_lane(i);
-        }
-        self.start_note(key, velocity, channel, note_id, unison);
-    }
-
-    fn next_random(&mut self) -> u32 {
-        self.seed ^= self.seed << 13;
-        self.seed ^= self.seed >> 17;
-        self.seed ^= self.seed << 5;
-        self.seed
-    }
-
-    fn start_note(
-        &mut self,
-        key: u8,
-        velocity: f32,
-        channel: u8,
-        note_id: Option<i32>,
-        unison: usize,
-    ) {
-        let serial = self.next_serial;
-        self.next_serial += 1;
-        let pitch = key as f32;
-        let start_pitch = match self.last_pitch {
-            Some(p) if self.globals.patch.voice.glide_s > 0.0 => p,
-            _ => pitch,
-        };
-        self.last_pitch = Some(pitch);
-        let retrigger = self.globals.patch.lfo.retrigger;
-        let lfo_phase = if retrigger {
-            0.0
-        } else {
-            self.globals.free_lfo_phase
-        };
-        let c = self.control;
-        let first = self.lanes.len();
-        for j in 0..unison {
-            let spread = if unison > 1 {
-                j as f32 / (unison - 1) as f32
-            } else {
-                0.5
-            };
-            let phases = if unison > 1 {
-                (
-                    self.next_random() as f32 / 4_294_967_296.0,
-                    self.next_random() as f32 / 4_294_967_296.0,
-                )
-            } else {
-                (0.0, 0.0)
-            };
-            let (noise_seed, lfo_seed) = (self.next_random(), self.next_random());
-            let i = self.lanes.len();
-            self.lanes.push(LaneInfo {
-                key,
-                channel,
-                note_id,
-                serial,
-                ..Default::default()
-            });
-            let (g, l) = self.lane_mut(i);
-            g.clear_lane(l);
-            g.phase1.set_lane(l, phases.0);
-            g.phase2.set_lane(l, phases.1);
-            L::seed_noise(&mut g.noise, l, noise_seed);
-            L::seed_noise(&mut g.lfo_rng, l, lfo_seed);
-            g.lfo_phase.set_lane(l, lfo_phase);
-            g.pitch.set_lane(l, start_pitch);
-            g.pitch_target.set_lane(l, pitch);
-            g.velocity.set_lane(l, velocity);
-            g.unison_offset.set_lane(l, spread - 0.5);
-            g.unison_pan.set_lane(l, spread * 2.0 - 1.0);
-            g.amp_stage.set_lane(l, Stage::ATTACK);
-            g.amp_target.set_lane(l, control::ATTACK_TARGET);
-            g.amp_coef.set_lane(l, c.amp.attack);
-            g.mod_stage.set_lane(l, Stage::ATTACK);
-        }
-        // Control values for the new lanes now, so the note sounds from its exact sample.
-        for gi in first / L::WIDTH..=(self.lanes.len() - 1) / L::WIDTH {
-            let mut mask = L::splat(0.0);
-            let all = L::splat(0.0).eq(L::splat(0.0)).lane(0);
-            for l in 0..L::WIDTH {
-                let i = gi * L::WIDTH + l;
-                if i >= first && i < self.lanes.len() {
-                    mask.set_lane(l, all);
-                }
-            }
-            let g = &mut self.groups[gi];
-            let out = control::outputs(g, &c);
-            control::apply(g, &out, mask, false);
-        }
-    }
-}
-
-fn finite_or(value: f32, fallback: f32) -> f32 {
-    if value.is_finite() { value } else { fallback }
 }

@@ -217,6 +217,8 @@ impl Globals {
             inv_sr: 1.0 / self.sample_rate,
             vel_sens: p.voice.velocity_sens,
             unison_norm: VOICE_HEADROOM / unison.sqrt(),
+            lane_pitch_st: 0.0,
+            lane_pan: 0.0,
         };
         let drive_in = 1.0 + 9.0 * drive;
         let run = RunParams {

@@ -14,6 +14,7 @@ pub mod lanes;
 pub mod limiter;
 pub mod load_history;
 pub mod math;
+pub mod motion;
 pub mod patch;
 pub mod render;
 pub mod telemetry;

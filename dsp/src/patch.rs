@@ -4,6 +4,8 @@
 //! non-finite values are clamped by [`Patch::sanitized`] before the engine uses them, so a bad
 //! host value can never reach the DSP.
 
+use crate::motion::{LANE_COUNT, LaneSettings};
+
 /// Oscillator waveform.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Waveform {
@@ -253,6 +255,8 @@ pub struct Patch {
     pub lfo: LfoPatch,
     /// Voice and output.
     pub voice: VoicePatch,
+    /// Motion lanes' settings (their curves travel separately, as snapshots).
+    pub motion: [LaneSettings; LANE_COUNT],
 }
 
 impl Default for Patch {
@@ -320,6 +324,7 @@ impl Default for Patch {
                 mod_env_pitch_st: 0.0,
                 master_gain_db: -6.0,
             },
+            motion: [LaneSettings::default(); LANE_COUNT],
         }
     }
 }
@@ -402,6 +407,7 @@ impl Patch {
                 mod_env_pitch_st: clamp_finite(v.mod_env_pitch_st, -24.0, 24.0, 0.0),
                 master_gain_db: clamp_finite(v.master_gain_db, -60.0, 6.0, -6.0),
             },
+            motion: self.motion.map(|m| m.sanitized()),
         }
     }
 }
