@@ -7,6 +7,7 @@
 pub mod blep;
 pub mod clock;
 pub mod control;
+pub mod denormals;
 pub mod engine;
 pub mod event;
 pub mod globals;
