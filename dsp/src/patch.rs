@@ -4,7 +4,7 @@
 //! non-finite values are clamped by [`Patch::sanitized`] before the engine uses them, so a bad
 //! host value can never reach the DSP.
 
-use crate::motion::{LANE_COUNT, LaneSettings};
+use crate::motion::{Destination, LANE_COUNT, LaneSettings};
 
 /// Oscillator waveform.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -324,7 +324,11 @@ impl Default for Patch {
                 mod_env_pitch_st: 0.0,
                 master_gain_db: -6.0,
             },
-            motion: [LaneSettings::default(); LANE_COUNT],
+            // Off; lane N starts on the N-th destination.
+            motion: std::array::from_fn(|i| LaneSettings {
+                destination: Destination::ALL[i % Destination::ALL.len()],
+                ..LaneSettings::default()
+            }),
         }
     }
 }

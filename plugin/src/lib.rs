@@ -4,6 +4,7 @@
 
 pub mod editor;
 mod events;
+pub mod lanes;
 pub mod meters;
 pub mod params;
 mod state;
@@ -37,11 +38,17 @@ pub struct Octolane {
 impl Default for Octolane {
     fn default() -> Self {
         let (telemetry, feed) = TelemetryFeed::new();
+        let params = Arc::new(OctolaneParams::default());
+        let mut engine = SimdEngine::new(48_000.0);
+        // Lane curves reach the engine only through the snapshot exchange.
+        if let Some(receiver) = params.lanes.take_receiver() {
+            engine.set_lane_receiver(receiver);
+        }
         Self {
-            params: Arc::new(OctolaneParams::default()),
+            params,
             meters: Arc::new(Meters::default()),
             editor_state: editor::default_state(),
-            engine: SimdEngine::new(48_000.0),
+            engine,
             events: Vec::with_capacity(EVENT_CAPACITY),
             telemetry,
             telemetry_feed: Arc::new(feed),
@@ -96,6 +103,7 @@ impl Plugin for Octolane {
         self.engine.set_patch(&self.params.patch());
         self.engine.prepare(buffer_config.sample_rate);
         self.sample_rate = buffer_config.sample_rate;
+        self.params.lanes.pump();
         true
     }
 
@@ -140,12 +148,13 @@ impl Plugin for Octolane {
         let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         self.meters
             .publish(peak(left), peak(right), self.engine.active_voices() as u32);
+        self.params.lanes.publish(self.engine.motion());
         let figures = BlockFigures {
             frames: left.len() as u32,
             sample_rate_hz: self.sample_rate,
             voices: self.engine.active_voices() as u32,
             events: self.events.len() as u32,
-            lane_swaps: 0,
+            lane_swaps: self.engine.motion().swaps(),
         };
         self.telemetry.finish(timing, figures);
         ProcessStatus::Normal

@@ -15,16 +15,19 @@
 mod build;
 mod choices;
 mod format;
+mod motion;
 mod sections;
 #[cfg(test)]
 mod tests;
 
 pub use choices::{Division, FilterChoice, LfoShape, OscWave};
+pub use motion::{LaneDestination, LaneLength, LaneParams, LaneSync, MotionParams};
 pub use sections::{
     EnvParams, EnvelopeParams, FilterParams, LfoParams, OscParams, OscillatorParams, OutputParams,
     VoiceParams,
 };
 
+use crate::lanes::LaneStore;
 use nice_plug::prelude::*;
 use octolane_dsp::{EnvPatch, FilterPatch, LfoPatch, OscPatch, Patch, VoicePatch};
 use std::collections::BTreeMap;
@@ -68,6 +71,13 @@ pub struct OctolaneParams {
     /// Output group.
     #[nested(group = "Output")]
     pub output: OutputParams,
+    /// Motion group: lane enable, destination, depth, length and sync (`lane1_*` … `lane8_*`).
+    #[nested(group = "Motion")]
+    pub motion: MotionParams,
+    /// The motion lanes' points: persisted with the state (validated on load), not host
+    /// parameters; shared with the editor, and sent to the audio thread as snapshots.
+    #[persist = "lanes"]
+    pub lanes: Arc<LaneStore>,
 }
 
 impl Default for OctolaneParams {
@@ -90,6 +100,8 @@ impl OctolaneParams {
             lfo: LfoParams::new(patch),
             voice: VoiceParams::new(patch),
             output: OutputParams::new(patch),
+            motion: MotionParams::new(patch),
+            lanes: Arc::new(LaneStore::default()),
         }
     }
 
@@ -149,6 +161,7 @@ impl OctolaneParams {
                 mod_env_pitch_st: self.env.mod_env_pitch.value(),
                 master_gain_db: self.output.gain.value(),
             },
+            motion: self.motion.settings(),
         }
     }
 

@@ -5,7 +5,7 @@ use nice_plug::prelude::ParamPtr;
 use std::collections::BTreeSet;
 
 /// Every released id. Removing or renaming one breaks users' projects: don't.
-const IDS: [&str; 47] = [
+const IDS: [&str; 87] = [
     "osc1_wave",
     "osc1_pw",
     "osc1_octave",
@@ -53,6 +53,46 @@ const IDS: [&str; 47] = [
     "pressure_cutoff",
     "velocity_sens",
     "gain",
+    "lane1_enable",
+    "lane1_dest",
+    "lane1_depth",
+    "lane1_length",
+    "lane1_sync",
+    "lane2_enable",
+    "lane2_dest",
+    "lane2_depth",
+    "lane2_length",
+    "lane2_sync",
+    "lane3_enable",
+    "lane3_dest",
+    "lane3_depth",
+    "lane3_length",
+    "lane3_sync",
+    "lane4_enable",
+    "lane4_dest",
+    "lane4_depth",
+    "lane4_length",
+    "lane4_sync",
+    "lane5_enable",
+    "lane5_dest",
+    "lane5_depth",
+    "lane5_length",
+    "lane5_sync",
+    "lane6_enable",
+    "lane6_dest",
+    "lane6_depth",
+    "lane6_length",
+    "lane6_sync",
+    "lane7_enable",
+    "lane7_dest",
+    "lane7_depth",
+    "lane7_length",
+    "lane7_sync",
+    "lane8_enable",
+    "lane8_dest",
+    "lane8_depth",
+    "lane8_length",
+    "lane8_sync",
 ];
 
 fn released_ids() -> BTreeSet<&'static str> {
@@ -84,6 +124,7 @@ fn every_param_has_a_group_and_a_unique_name() {
         "LFO",
         "Voice",
         "Output",
+        "Motion",
     ];
     let mut names = BTreeSet::new();
     for (id, ptr, group) in params_map(&params) {
