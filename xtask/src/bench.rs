@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: runs the engine benchmark and tabulates its `OCTOLANE:` lines.
+//! `cargo xtask bench`: runs the engine and motion-lane benchmarks and tabulates their
+//! `OCTOLANE:` lines.
 //!
 //! Criterion's own output passes straight through. The bench also prints summary lines that
 //! start with `OCTOLANE:`; they are collected and printed again at the end as a table. Columns
@@ -13,11 +14,43 @@ use std::process::Stdio;
 /// The prefix of the lines the bench prints for the summary.
 const PREFIX: &str = "OCTOLANE:";
 
-/// Runs `cargo bench -p octolane-dsp --bench engine [-- args]` and prints the summary table.
+/// The benches `cargo xtask bench` runs, in order: engine throughput, then motion-lane cost.
+const BENCHES: [&str; 2] = ["engine", "lanes"];
+
+/// Runs `cargo bench -p octolane-dsp --bench <name> [-- args]` for each of [`BENCHES`] and
+/// prints one summary table of their `OCTOLANE:` lines.
 pub fn bench(extra_args: &[String]) -> Result<()> {
     system::ensure_packages(&[("cc", "build-essential")])?;
+    let mut summary = Vec::new();
+    let mut failed = None;
+    for name in BENCHES {
+        let status = run_bench(name, extra_args, &mut summary)?;
+        if !status.success() && failed.is_none() {
+            failed = Some(format!("cargo bench --bench {name} failed ({status})"));
+        }
+    }
+
+    println!();
+    if summary.is_empty() {
+        println!("The bench printed no {PREFIX} summary lines.");
+    } else {
+        println!("Octolane benchmark summary:");
+        print!("{}", table(&summary));
+    }
+    if let Some(failure) = failed {
+        bail!(failure);
+    }
+    Ok(())
+}
+
+/// Runs one bench, passing its output through and collecting its summary lines.
+fn run_bench(
+    name: &str,
+    extra_args: &[String],
+    summary: &mut Vec<String>,
+) -> Result<std::process::ExitStatus> {
     let mut command = system::cargo();
-    command.args(["bench", "-p", "octolane-dsp", "--bench", "engine"]);
+    command.args(["bench", "-p", "octolane-dsp", "--bench", name]);
     if !extra_args.is_empty() {
         command.arg("--").args(extra_args);
     }
@@ -26,8 +59,6 @@ pub fn bench(extra_args: &[String]) -> Result<()> {
         .spawn()
         .context("could not start cargo bench")?;
     let stdout = child.stdout.take().context("cargo bench has no stdout")?;
-
-    let mut summary = Vec::new();
     let mut out = std::io::stdout();
     for line in BufReader::new(stdout).lines() {
         let line = line.context("could not read cargo bench's output")?;
@@ -37,19 +68,7 @@ pub fn bench(extra_args: &[String]) -> Result<()> {
             summary.push(rest.trim().to_string());
         }
     }
-    let status = child.wait().context("could not wait for cargo bench")?;
-
-    println!();
-    if summary.is_empty() {
-        println!("The bench printed no {PREFIX} summary lines.");
-    } else {
-        println!("Octolane benchmark summary:");
-        print!("{}", table(&summary));
-    }
-    if !status.success() {
-        bail!("cargo bench failed ({status})");
-    }
-    Ok(())
+    child.wait().context("could not wait for cargo bench")
 }
 
 /// Splits one summary line into columns. A `|`-separated line may be a Markdown table row:
