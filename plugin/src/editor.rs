@@ -14,7 +14,9 @@
 //! fixed logical size ([`theme::WINDOW_SIZE`]); the host's scale factor is applied on top.
 
 mod card;
+mod lane_shapes;
 mod meter;
+mod motion_view;
 mod panels;
 mod performance;
 mod theme;
@@ -71,6 +73,7 @@ pub fn create(
             telemetry,
             performance: performance::PerformanceView::default(),
             view: View::Synth,
+            motion: motion_view::MotionView::default(),
         },
     )
 }
@@ -87,6 +90,7 @@ pub struct EditorApp {
     telemetry: Arc<TelemetryFeed>,
     performance: performance::PerformanceView,
     view: View,
+    motion: motion_view::MotionView,
 }
 
 /// What the window shows below the header.
@@ -94,6 +98,8 @@ pub struct EditorApp {
 enum View {
     /// The six parameter cards.
     Synth,
+    /// The motion-lane editor.
+    Motion,
     /// The Performance panel (DSP-load telemetry).
     Performance,
 }
@@ -144,6 +150,17 @@ impl EditorApp {
         if self.view == View::Performance {
             let body = Rect::from_min_max(grid.cards[0][0].min, grid.cards[2][1].max);
             self.performance.show(ui, body, &self.params.performance);
+            return;
+        }
+        if self.view == View::Motion {
+            let body = Rect::from_min_max(grid.cards[0][0].min, grid.cards[2][1].max);
+            let mut c = widgets::Controls {
+                setter,
+                entry: &mut self.entry,
+                label_width: 0.0,
+            };
+            let p = &*self.params;
+            self.motion.show(ui, body, &mut c, &p.motion, &p.lanes);
             return;
         }
 
@@ -231,9 +248,13 @@ fn view_tabs(ui: &egui::Ui, header: Rect, view: View, readout: Option<&str>) -> 
     let right = header.max.x - 60.0;
     let y = header.center().y - TAB.y / 2.0;
     let mut chosen = view;
-    let tabs = [(View::Synth, "Synth"), (View::Performance, "Performance")];
+    let tabs = [
+        (View::Synth, "Synth"),
+        (View::Motion, "Motion"),
+        (View::Performance, "Performance"),
+    ];
     for (i, (tab, name)) in tabs.into_iter().enumerate() {
-        let x = right - (2 - i) as f32 * (TAB.x + 4.0);
+        let x = right - (3 - i) as f32 * (TAB.x + 4.0);
         let rect = Rect::from_min_size(pos2(x, y), TAB);
         if performance::toggle_button(ui, rect, name, view == tab) {
             chosen = tab;
@@ -241,7 +262,7 @@ fn view_tabs(ui: &egui::Ui, header: Rect, view: View, readout: Option<&str>) -> 
     }
     if let Some(text) = readout {
         ui.painter().text(
-            pos2(right - 2.0 * (TAB.x + 4.0) - 10.0, header.center().y + 1.0),
+            pos2(right - 3.0 * (TAB.x + 4.0) - 10.0, header.center().y + 1.0),
             Align2::RIGHT_CENTER,
             text,
             theme::small_font(),

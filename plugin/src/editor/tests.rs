@@ -97,6 +97,7 @@ impl Harness {
             telemetry: Arc::new(feed),
             performance: performance::PerformanceView::default(),
             view: View::Synth,
+            motion: super::motion_view::MotionView::default(),
         };
         let ctx = egui::Context::default();
         theme::apply(&ctx);
@@ -296,4 +297,46 @@ fn the_performance_tab_switches_telemetry_and_shows_the_records() {
     push_records(&mut h, 3);
     h.frame(vec![]);
     assert_eq!(h.app.performance.blocks(), 3);
+}
+
+#[test]
+fn the_motion_view_adds_and_deletes_points_and_sends_each_edit() {
+    let mut h = Harness::new();
+    let header = grid().header;
+    // Tabs from the right: Performance, Motion, Synth (104 wide, 4 apart).
+    h.click(pos2(header.max.x - 60.0 - 108.0 - 52.0, header.center().y));
+    assert_eq!(h.app.view, View::Motion);
+    let store = h.params.lanes.clone();
+    let before = store.revision.load(Ordering::Relaxed);
+    assert_eq!(store.curve(0).points().len(), 2);
+    let body = grid().cards[0][0];
+    let canvas = Rect::from_min_max(
+        pos2(body.min.x + 300.0 + theme::GAP, body.min.y),
+        grid().cards[2][1].max,
+    );
+    let spot = pos2(canvas.center().x + 40.0, canvas.center().y + 30.0);
+    h.click(spot);
+    assert_eq!(
+        store.curve(0).points().len(),
+        3,
+        "click did not add a point"
+    );
+    assert!(
+        store.revision.load(Ordering::Relaxed) > before,
+        "no snapshot sent"
+    );
+    h.frame(vec![Event::PointerMoved(spot)]);
+    for pressed in [true, false] {
+        h.frame(vec![Event::PointerButton {
+            pos: spot,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        }]);
+    }
+    assert_eq!(
+        store.curve(0).points().len(),
+        2,
+        "right-click did not delete"
+    );
 }
