@@ -4,13 +4,14 @@
 
 use crate::MAX_VOICES;
 use crate::control::{self, CONTROL_INTERVAL};
+use crate::denormals::FlushDenormals;
 use crate::event::{Event, Transport};
 use crate::globals::Globals;
 use crate::lanes::Lanes;
 use crate::limiter::soft_limit;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
-use crate::render::{RunParams, SourceLevels, render_group, source_levels};
+use crate::render::{RunParams, SourceLevels, render_groups, source_levels};
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -134,6 +135,7 @@ impl<L: Lanes> Engine<L> {
     /// once); offsets past the end apply at the end. Allocation-free; O(frames × active
     /// lanes + events × lanes touched).
     pub fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
+        let _flush = FlushDenormals::new();
         let frames = left.len().min(right.len());
         let motion = self.globals.patch.motion;
         self.motion
@@ -176,9 +178,7 @@ impl<L: Lanes> Engine<L> {
         acc_l.fill(L::splat(0.0));
         acc_r.fill(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
-        for g in &mut self.groups[..used] {
-            render_group(g, &run, levels, acc_l, acc_r);
-        }
+        render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let (gain0, step) = self.gain;
         for (i, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
             let gain = gain0 + step * (tick_pos + i) as f32;

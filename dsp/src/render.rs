@@ -212,14 +212,3 @@ pub fn render_groups<L: Lanes>(
         }
     }
 }
-
-/// Render one group (see [`render_groups`]).
-pub fn render_group<L: Lanes>(
-    g: &mut VoiceGroup<L>,
-    run: &RunParams,
-    levels: &[SourceLevels<L>],
-    acc_l: &mut [L],
-    acc_r: &mut [L],
-) {
-    render_groups(std::slice::from_mut(g), run, levels, acc_l, acc_r);
-}
