@@ -83,8 +83,37 @@ pub fn screenshot() -> Result<()> {
         .arg(&out)
         .env("DISPLAY", &display_env);
     system::run(&mut import, "import (ImageMagick)")?;
-    drop(app_guard);
     println!("Saved {}", out.display());
+    // The Motion view too: click its tab (window coordinates), park the pointer, capture.
+    let motion = system::workspace_root()
+        .join("docs")
+        .join("screenshot-motion.png");
+    let _ = Command::new("xdotool")
+        .args([
+            "mousemove",
+            "--window",
+            &window,
+            "--sync",
+            "864",
+            "27",
+            "click",
+            "1",
+        ])
+        .env("DISPLAY", &display_env)
+        .status();
+    let _ = Command::new("xdotool")
+        .args(["mousemove", "--sync", "1279", "799"])
+        .env("DISPLAY", &display_env)
+        .status();
+    sleep(SETTLE);
+    let mut import = Command::new("import");
+    import
+        .args(["-window", &window])
+        .arg(&motion)
+        .env("DISPLAY", &display_env);
+    system::run(&mut import, "import (ImageMagick)")?;
+    drop(app_guard);
+    println!("Saved {}", motion.display());
     Ok(())
 }
 

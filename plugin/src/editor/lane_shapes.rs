@@ -4,8 +4,8 @@ use octolane_dsp::motion::{Curve, LanePoint};
 
 /// The shapes the Motion view offers, with their button labels.
 pub const SHAPES: [(&str, Shape); 5] = [
-    ("Ramp up", Shape::RampUp),
-    ("Ramp down", Shape::RampDown),
+    ("Rise", Shape::RampUp),
+    ("Fall", Shape::RampDown),
     ("Triangle", Shape::Triangle),
     ("Gate", Shape::SquareGate),
     ("Random", Shape::RandomSteps),

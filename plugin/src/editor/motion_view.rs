@@ -127,6 +127,19 @@ impl MotionView {
                 self.zoom = zooms.iter().position(|l| *l == z).unwrap_or(0);
                 self.offset = 0.0;
             }
+            card::separator(ui);
+            for line in [
+                "Click: add a point    Drag: move it",
+                "Double- or right-click: delete it",
+                "Drag a segment up or down: bend it",
+                "Wheel: scroll when zoomed in",
+            ] {
+                ui.label(
+                    egui::RichText::new(line)
+                        .font(theme::small_font())
+                        .color(theme::TEXT_MUTED),
+                );
+            }
         });
         let head = &store.playheads[self.lane];
         let value = head.value.load(Ordering::Relaxed);
