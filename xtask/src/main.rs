@@ -3,6 +3,7 @@
 //! Run `cargo xtask help` for the list. `bundle` (and `bundle-universal`, `known-packages`) go
 //! to nice-plug-xtask; the rest are Octolane's own.
 
+mod ardour;
 mod bench;
 mod bundle;
 mod compose;
@@ -28,6 +29,8 @@ Usage: cargo xtask <command>
   bench [-- <criterion args>]
                              run the engine benchmark and tabulate its OCTOLANE: lines
   screenshot                 run the standalone app under Xvfb, save docs/screenshot.png
+  ardour                     bundle (release), install, and check the VST3 in Ardour 7
+                             headless (scan, parameters, render, save/reload)
   help                       this text
 ";
 
@@ -62,6 +65,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "bench" => bench::bench(after_separator(rest)),
         "screenshot" => no_args(command, rest).and_then(|()| screenshot::screenshot()),
+        "ardour" => no_args(command, rest).and_then(|()| ardour::ardour()),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
