@@ -66,12 +66,18 @@ mod tests {
     fn subnormals_flush_inside_the_guard_only() {
         let tiny = black_box(f32::MIN_POSITIVE);
         let half = black_box(0.5f32);
-        assert!((tiny * half).is_subnormal(), "precondition: normal mode keeps subnormals");
+        assert!(
+            (tiny * half).is_subnormal(),
+            "precondition: normal mode keeps subnormals"
+        );
         {
             let _guard = FlushDenormals::new();
             #[cfg(target_arch = "x86_64")]
             assert_eq!(black_box(tiny) * black_box(half), 0.0);
         }
-        assert!((black_box(tiny) * black_box(half)).is_subnormal(), "mode was not restored");
+        assert!(
+            (black_box(tiny) * black_box(half)).is_subnormal(),
+            "mode was not restored"
+        );
     }
 }
