@@ -115,7 +115,11 @@ impl AudioProcessor {
         }
         self.sorted.clear();
         self.sorted.extend_from_slice(events);
-        self.sorted.sort_by_key(|e| e.offset);
+        // A stable sort allocates scratch space; skip it for events already in order, so a
+        // host audio thread that sends sorted events neither allocates nor calls the kernel.
+        if !self.sorted.is_sorted_by_key(|e| e.offset) {
+            self.sorted.sort_by_key(|e| e.offset);
+        }
         self.in_events.clear();
         for e in &self.sorted {
             e.event.push_to(e.offset, &mut self.in_events);

@@ -1,0 +1,175 @@
+//! The audio callback makes no system calls: the bundled plugin's `process()` runs on a thread
+//! where every system call traps (a seccomp filter on that thread only, see `trap.rs`), over a
+//! note storm and a parameter storm, with telemetry on and off. Zero trapped calls is the pass
+//! mark. A self-check proves that a system call on that thread is caught.
+//!
+//! The thread first calls `start_processing()` and plays a few warm-up blocks unfiltered (the
+//! steady state of a DAW's audio thread); a last test forbids system calls from before
+//! `start_processing()` on a brand-new thread.
+//!
+//! nice-plug's CLAP wrapper posts a GUI task and calls the host's `request_callback()` for
+//! every host parameter change it applies in `process()`; in debug builds a full task queue
+//! (4,096) makes it log from the audio thread. The host here therefore serves main-thread
+//! callbacks while the audio thread plays, as a DAW's event loop does.
+
+#![cfg(all(target_os = "linux", target_arch = "x86_64"))]
+
+#[path = "../common/mod.rs"]
+mod common;
+mod storms;
+mod trap;
+
+use octolane_tests::{AudioProcessor, PluginHost, TempoMap, TimedEvent, Transport};
+use storms::{BLOCK, RATE, Storm};
+use trap::{TrapReport, run_forbidden};
+
+/// Blocks played unfiltered first.
+const WARM_UP: usize = 8;
+
+/// What the forbidden thread brings back (everything it owned, so nothing is freed there).
+struct Played {
+    processor: AudioProcessor,
+    blocks: Vec<Vec<TimedEvent>>,
+    transports: Vec<Transport>,
+    non_finite: usize,
+    peak: f32,
+}
+
+/// Turns the persisted Performance switch on through a state load, as a project would.
+/// nice-plug's CLAP state is a little-endian u64 length followed by that much JSON.
+fn switch_telemetry_on(host: &mut PluginHost) {
+    let json = |state: &[u8]| String::from_utf8(state[8..].to_vec()).expect("JSON state");
+    let state = json(&host.save_state().unwrap());
+    let off = "\"performance\":\"false\"";
+    assert!(state.contains(off), "no performance field in {state}");
+    let on = state.replace(off, "\"performance\":\"true\"");
+    let mut bytes = (on.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(on.as_bytes());
+    host.load_state(&bytes).unwrap();
+    let saved = json(&host.save_state().unwrap());
+    assert!(
+        saved.contains("\"performance\":\"true\""),
+        "switch not on: {saved}"
+    );
+}
+
+/// Plays `storm` on a forbidden thread and returns what was trapped while it played.
+fn play(storm: Storm, telemetry: bool, warm_up: Option<usize>) -> TrapReport {
+    let mut host = common::fresh();
+    if telemetry {
+        switch_telemetry_on(&mut host);
+    }
+    let params = host.params().unwrap();
+    let blocks = storms::blocks(storm, &params, warm_up.unwrap_or(0) + storm.blocks(), 11);
+    let tempo = TempoMap::constant(120.0);
+    let transports: Vec<Transport> = (0..blocks.len())
+        .map(|b| tempo.transport_at_frame(b as u64 * u64::from(BLOCK), RATE))
+        .collect();
+    let processor = host.activate(RATE, 1, BLOCK).unwrap();
+    let (played, report) = run_forbidden(
+        move |forbid| {
+            let mut played = Played {
+                processor,
+                blocks,
+                transports,
+                non_finite: 0,
+                peak: 0.0,
+            };
+            if warm_up.is_none() {
+                forbid.now();
+            }
+            played.processor.start_processing().unwrap();
+            for b in 0..played.blocks.len() {
+                if Some(b) == warm_up {
+                    forbid.now();
+                }
+                let out = played
+                    .processor
+                    .process(BLOCK, &played.blocks[b], Some(&played.transports[b]))
+                    .expect("process");
+                for s in out.left.iter().chain(out.right) {
+                    if s.is_finite() {
+                        played.peak = played.peak.max(s.abs());
+                    } else {
+                        played.non_finite += 1;
+                    }
+                }
+            }
+            played
+        },
+        // nice-plug posts a GUI task for every host parameter change the audio thread applies
+        // and asks for a main-thread callback; serve them, as a DAW's event loop does.
+        || host.poll_main_thread(),
+    );
+    let Played {
+        mut processor,
+        non_finite,
+        peak,
+        ..
+    } = played;
+    processor.stop_processing();
+    host.deactivate(processor);
+    assert_eq!(non_finite, 0, "non-finite output");
+    assert!(peak > 1e-3, "the storm was not heard (peak {peak})");
+    report
+}
+
+fn assert_no_syscalls(storm: Storm, telemetry: bool) {
+    let report = play(storm, telemetry, Some(WARM_UP));
+    assert_eq!(
+        report.count,
+        0,
+        "{storm:?} storm, telemetry {}: the audio thread made {} system calls; first: {:#?}",
+        if telemetry { "on" } else { "off" },
+        report.count,
+        report.first
+    );
+}
+
+#[test]
+fn the_trap_catches_a_system_call_on_the_forbidden_thread() {
+    let (returned, report) = run_forbidden(
+        |forbid| {
+            forbid.now();
+            // SAFETY: getppid has no preconditions.
+            let r = unsafe { libc::syscall(libc::SYS_getppid) };
+            // The telemetry clock: served by the vDSO, so it must not trap.
+            std::hint::black_box(std::time::Instant::now());
+            r
+        },
+        || {},
+    );
+    assert_eq!(returned, -1, "the trapped call returned an error");
+    assert_eq!(report.count, 1, "{report:#?}");
+    assert_eq!(report.first[0].number, libc::SYS_getppid);
+}
+
+#[test]
+fn note_storm_makes_no_system_calls_with_telemetry_off() {
+    assert_no_syscalls(Storm::Notes, false);
+}
+
+#[test]
+fn note_storm_makes_no_system_calls_with_telemetry_on() {
+    assert_no_syscalls(Storm::Notes, true);
+}
+
+#[test]
+fn parameter_storm_makes_no_system_calls_with_telemetry_off() {
+    assert_no_syscalls(Storm::Params, false);
+}
+
+#[test]
+fn parameter_storm_makes_no_system_calls_with_telemetry_on() {
+    assert_no_syscalls(Storm::Params, true);
+}
+
+/// Nothing is initialised lazily on the audio thread either: forbidden from before
+/// `start_processing()`, a brand-new thread still makes no system call.
+#[test]
+fn a_cold_audio_thread_makes_no_system_calls_from_start_processing_on() {
+    for storm in [Storm::Notes, Storm::Params] {
+        let report = play(storm, true, None);
+        assert_eq!(report.count, 0, "{storm:?} on a cold thread: {report:#?}");
+    }
+}
