@@ -1,4 +1,4 @@
-//! `cargo xtask`: bundle, install, demo, compose, test, bench, screenshot.
+//! `cargo xtask`: bundle, install, demo, compose, test, bench, screenshot, stress.
 //!
 //! Run `cargo xtask help` for the list. `bundle` (and `bundle-universal`, `known-packages`) go
 //! to nice-plug-xtask; the rest are Octolane's own.
@@ -11,6 +11,7 @@ mod demo;
 mod install;
 mod midi_part;
 mod screenshot;
+mod stress;
 mod system;
 mod test;
 
@@ -29,6 +30,8 @@ Usage: cargo xtask <command>
   bench [-- <criterion args>]
                              run the engine benchmark and tabulate its OCTOLANE: lines
   screenshot                 run the standalone app under Xvfb, save docs/screenshot.png
+  stress [--quick]           release build; callback-time percentiles under load, jitter
+                             under an editor storm, denormal tails, telemetry-off cost
   ardour                     bundle (release), install, and check the VST3 in Ardour 7
                              headless (scan, parameters, render, save/reload)
   help                       this text
@@ -65,6 +68,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "bench" => bench::bench(after_separator(rest)),
         "screenshot" => no_args(command, rest).and_then(|()| screenshot::screenshot()),
+        "stress" => stress::stress(after_separator(rest)),
         "ardour" => no_args(command, rest).and_then(|()| ardour::ardour()),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
