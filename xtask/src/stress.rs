@@ -8,8 +8,10 @@
 
 mod bridge;
 mod engine_run;
+mod lanes;
 mod overhead;
 mod plugin_run;
+mod realtime;
 
 use crate::{bundle, system};
 use anyhow::{Result, bail};
@@ -75,6 +77,8 @@ pub fn stress(args: &[String]) -> Result<()> {
     };
     let blocks = if quick { 1_000 } else { 4_000 };
     system::ensure_packages(&[("cc", "build-essential")])?;
+    // Build first, so no compiler runs while the scenarios are measured.
+    let clap = bundle::clap_bundle(&bundle::bundle_plugin(true)?);
     println!("Octolane stress harness: 48 kHz, 128-frame blocks (2,667 µs budget), paced at the");
     println!("real-time block rate on a dedicated audio thread; times in µs per callback.");
     println!();
@@ -89,40 +93,54 @@ pub fn stress(args: &[String]) -> Result<()> {
         patch: dense_patch(),
         storm: false,
         paced: true,
+        lane_points: None,
     };
     let idle = engine_run::run(&base);
-    row("engine: idle", &figures(&idle.records), "");
+    let scheduling = if idle.realtime {
+        "audio thread SCHED_FIFO"
+    } else {
+        "normal priority (SCHED_FIFO refused)"
+    };
+    row("engine: idle", &figures(&idle.records), scheduling);
     let notes = engine_run::run(&EngineScenario {
         notes: Notes::Dense64,
         ..base.clone()
     });
-    let notes_f = figures(&notes.records);
     let voices = notes.records.iter().map(|r| r.voices).max().unwrap_or(0);
+    let note = format!("up to {voices} lanes sounding");
     row(
         "engine: 64 voices, dense notes",
-        &notes_f,
-        &format!("up to {voices} lanes sounding"),
+        &figures(&notes.records),
+        &note,
     );
-    println!(
-        "| engine: 8 lanes × 4,096 points | – | – | – | – | – | – | not available: motion lanes are not in the engine yet |"
-    );
-    let storm = engine_run::run(&EngineScenario {
+    let with_lanes = |points: usize, storm: bool| EngineScenario {
         notes: Notes::Dense64,
-        storm: true,
+        patch: lanes::enable_all(&base.patch),
+        lane_points: Some(points),
+        storm,
         ..base.clone()
-    });
-    let storm_f = figures(&storm.records);
+    };
+    let few = engine_run::run(&with_lanes(4, false));
     row(
-        "engine: dense notes + editor storm",
-        &storm_f,
-        &format!(
-            "{:.0} sweeps/s × {} parameter atomics",
-            storm.storm_sweeps_per_s,
-            bridge::FIELD_COUNT
-        ),
+        "engine: dense notes + 8 lanes × 4 points",
+        &figures(&few.records),
+        "",
     );
+    let many = engine_run::run(&with_lanes(4_096, false));
+    let many_f = figures(&many.records);
+    row("engine: dense notes + 8 lanes × 4,096 points", &many_f, "");
+    let storm = engine_run::run(&with_lanes(4_096, true));
+    let storm_f = figures(&storm.records);
+    let swaps: u64 = storm.records.iter().map(|r| u64::from(r.lane_swaps)).sum();
+    let note = format!(
+        "{:.0} sweeps/s × {} parameter atomics; {:.0} lane snapshots/s ({} refused), {swaps} swapped in",
+        storm.storm_sweeps_per_s,
+        bridge::FIELD_COUNT,
+        storm.snapshots.0,
+        storm.snapshots.1
+    );
+    row("engine: same + editor storm", &storm_f, &note);
 
-    let clap = bundle::clap_bundle(&bundle::bundle_plugin(true)?);
     let plugin = PluginScenario {
         sample_rate: 48_000.0,
         block: 128,
@@ -130,25 +148,24 @@ pub fn stress(args: &[String]) -> Result<()> {
         params_per_s: 0.0,
         paced: true,
     };
-    let plain = figures(&plugin_run::run(&clap, &plugin)?);
+    let plain = figures(&plugin_run::run(&clap, &plugin)?.0);
     row("plugin (CLAP host): dense notes", &plain, "release bundle");
-    let stormed = figures(&plugin_run::run(
-        &clap,
-        &PluginScenario {
-            params_per_s: 10_000.0,
-            ..plugin
-        },
-    )?);
+    let param_storm = PluginScenario {
+        params_per_s: 10_000.0,
+        ..plugin
+    };
+    let stormed = figures(&plugin_run::run(&clap, &param_storm)?.0);
+    let note = "nice-plug splits the block at each";
     row(
-        "plugin (CLAP host): dense notes + 10,000 param events/s",
+        "plugin (CLAP host): same + 10,000 param events/s",
         &stormed,
-        "nice-plug splits the block at each",
+        note,
     );
 
     println!();
     println!(
-        "Jitter ratio p99.9(storm) ÷ p99.9(same notes, no storm), target ≤ 1.2: engine {:.2}, plugin {:.2}",
-        storm_f.p999 / notes_f.p999,
+        "Jitter ratio p99.9(storm) ÷ p99.9(same load, no storm), target ≤ 1.2: engine {:.2}, plugin {:.2}",
+        storm_f.p999 / many_f.p999,
         stormed.p999 / plain.p999
     );
     println!();
@@ -179,6 +196,7 @@ fn denormal_tail(quick: bool) {
         patch,
         storm: false,
         paced: false,
+        lane_points: None,
     });
     println!("Denormal storm: 64 notes at 384 kHz, resonance 100 %, 8 s release, back-to-back");
     println!("128-frame blocks (333 µs budget); median callback time per second of the tail:");

@@ -3,9 +3,11 @@
 //! uses; optionally an "editor" thread storming every parameter atomic at 10 kHz.
 
 use super::bridge::{FIELD_COUNT, ParamAtomics, values};
+use super::lanes::{self, LaneTraffic, SNAPSHOT_RATE_HZ};
 use octolane_dsp::clock::MonotonicClock;
+use octolane_dsp::motion::{LANE_COUNT, snapshot_exchange};
 use octolane_dsp::telemetry::telemetry_ring;
-use octolane_dsp::{BlockFigures, Event, EventKind, Patch, SimdEngine, TelemetryRecord};
+use octolane_dsp::{BlockFigures, Event, EventKind, Patch, SimdEngine, TelemetryRecord, Transport};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -45,6 +47,8 @@ pub struct EngineScenario {
     pub storm: bool,
     /// Whether callbacks come at the real-time block rate (else back to back).
     pub paced: bool,
+    /// Points per motion lane when all eight lanes play (the patch must enable them).
+    pub lane_points: Option<usize>,
 }
 
 /// What a run measured.
@@ -53,6 +57,10 @@ pub struct EngineOutcome {
     pub records: Vec<TelemetryRecord>,
     /// Parameter-atomic sweeps (every atomic written) per second the storm achieved.
     pub storm_sweeps_per_s: f64,
+    /// Lane snapshots sent per second by the storm, and how many the full ring refused.
+    pub snapshots: (f64, u64),
+    /// Whether the audio thread ran under `SCHED_FIFO`.
+    pub realtime: bool,
 }
 
 fn note(offset: u32, key: u8, on: bool) -> Event {
@@ -150,7 +158,14 @@ fn storm_ends(base: &Patch) -> ([f32; FIELD_COUNT], [f32; FIELD_COUNT]) {
 }
 
 /// The editor storm: sweeps every parameter atomic `STORM_RATE_HZ` times a second until `stop`.
-fn storm(atomics: &ParamAtomics, base: &Patch, stop: &AtomicBool, sweeps: &AtomicU64) {
+fn storm(
+    atomics: &ParamAtomics,
+    base: &Patch,
+    stop: &AtomicBool,
+    sweeps: &AtomicU64,
+    mut lanes: Option<&mut LaneTraffic>,
+) {
+    let sweeps_per_snapshot = (STORM_RATE_HZ / SNAPSHOT_RATE_HZ) as u64;
     let (a, b) = storm_ends(base);
     let period = Duration::from_secs_f64(1.0 / STORM_RATE_HZ);
     let start = Instant::now();
@@ -161,6 +176,11 @@ fn storm(atomics: &ParamAtomics, base: &Patch, stop: &AtomicBool, sweeps: &Atomi
         let t = ((n % 2_000) as f32 / 1_000.0 - 1.0).abs();
         for i in 0..FIELD_COUNT {
             atomics.store(i, a[i] + (b[i] - a[i]) * t);
+        }
+        if n.is_multiple_of(sweeps_per_snapshot)
+            && let Some(lanes) = lanes.as_mut()
+        {
+            lanes.send_next();
         }
         n += 1;
         next += period;
@@ -182,15 +202,29 @@ pub fn run(s: &EngineScenario) -> EngineOutcome {
     let done = Arc::new(AtomicBool::new(false));
     let sweeps = Arc::new(AtomicU64::new(0));
     let scenario = s.clone();
+    // The lanes' first curves and the exchange are made here, off the audio thread.
+    let (sender, receiver) = snapshot_exchange(64);
+    let initial: Vec<_> = match s.lane_points {
+        Some(points) => (0..LANE_COUNT)
+            .map(|i| lanes::snapshot(i, points, i as u64))
+            .collect(),
+        None => Vec::new(),
+    };
     let audio_atomics = atomics.clone();
     let audio_done = done.clone();
     let audio = thread::Builder::new()
         .name("stress-audio".into())
         .spawn(move || {
             let s = scenario;
+            let realtime = super::realtime::try_realtime();
             let mut engine = SimdEngine::new(s.sample_rate);
             engine.set_patch(&s.patch);
             engine.prepare(s.sample_rate);
+            engine.set_lane_receiver(receiver);
+            for snapshot in initial {
+                engine.motion_mut().install(snapshot);
+            }
+            let beats_per_block = s.block as f64 / f64::from(s.sample_rate) * 2.0;
             let (mut l, mut r) = (vec![0.0f32; s.block], vec![0.0f32; s.block]);
             let period = Duration::from_secs_f64(s.block as f64 / f64::from(s.sample_rate));
             let start = Instant::now();
@@ -203,6 +237,11 @@ pub fn run(s: &EngineScenario) -> EngineOutcome {
                     }
                 }
                 let timing = producer.start(true);
+                engine.set_transport(&Transport {
+                    tempo_bpm: 120.0,
+                    playing: true,
+                    beat_position: Some(b as f64 * beats_per_block),
+                });
                 engine.set_patch(&audio_atomics.patch());
                 engine.process(events, &mut l, &mut r);
                 let figures = BlockFigures {
@@ -210,25 +249,36 @@ pub fn run(s: &EngineScenario) -> EngineOutcome {
                     sample_rate_hz: s.sample_rate,
                     voices: engine.active_voices() as u32,
                     events: events.len() as u32,
-                    lane_swaps: 0,
+                    lane_swaps: engine.motion().swaps(),
                 };
                 producer.finish(timing, figures);
             }
             audio_done.store(true, Ordering::Release);
+            realtime
         })
         .expect("spawn the audio thread");
+    let points = s.lane_points;
     let editor = s.storm.then(|| {
         let (atomics, done, sweeps, base) =
             (atomics.clone(), done.clone(), sweeps.clone(), s.patch);
-        thread::spawn(move || storm(&atomics, &base, &done, &sweeps))
+        thread::spawn(move || {
+            let start = Instant::now();
+            let mut traffic = points.map(|p| LaneTraffic::new(sender, p));
+            storm(&atomics, &base, &done, &sweeps, traffic.as_mut());
+            let (sent, refused) = traffic.map_or((0, 0), |t| t.counts());
+            (sent as f64 / start.elapsed().as_secs_f64(), refused)
+        })
     });
-    audio.join().expect("audio thread");
-    if let Some(editor) = editor {
-        editor.join().expect("editor thread");
-    }
+    let realtime = audio.join().expect("audio thread");
+    let snapshots = match editor {
+        Some(editor) => editor.join().expect("editor thread"),
+        None => (0.0, 0),
+    };
     let records: Vec<TelemetryRecord> = std::iter::from_fn(|| consumer.pop().ok()).collect();
     EngineOutcome {
         records,
         storm_sweeps_per_s: f64::from_bits(sweeps.load(Ordering::Relaxed)),
+        snapshots,
+        realtime,
     }
 }

@@ -84,7 +84,8 @@ fn schedule(
 }
 
 /// Runs `s` on the plugin at `clap` and returns one record per host `process()` call.
-pub fn run(clap: &Path, s: &PluginScenario) -> Result<Vec<TelemetryRecord>> {
+/// Also says whether the audio thread ran under `SCHED_FIFO`.
+pub fn run(clap: &Path, s: &PluginScenario) -> Result<(Vec<TelemetryRecord>, bool)> {
     let mut host = PluginHost::load(clap, octolane_tests::PLUGIN_ID)
         .map_err(|e| anyhow!("loading {}: {e}", clap.display()))?;
     let params = host.params().map_err(|e| anyhow!("{e}"))?;
@@ -98,12 +99,13 @@ pub fn run(clap: &Path, s: &PluginScenario) -> Result<Vec<TelemetryRecord>> {
         .map_err(|e| anyhow!("{e}"))?;
     let (mut producer, mut consumer) = telemetry_ring(s.blocks + 1, MonotonicClock::new());
     let s = *s;
-    let (processor, failure) = thread::Builder::new()
+    let (processor, failure, realtime) = thread::Builder::new()
         .name("stress-host-audio".into())
         .spawn(move || {
             let mut failure = None;
+            let realtime = super::realtime::try_realtime();
             if let Err(e) = processor.start_processing() {
-                return (processor, Some(e.to_string()));
+                return (processor, Some(e.to_string()), realtime);
             }
             let period = Duration::from_secs_f64(f64::from(s.block) / s.sample_rate);
             let start = Instant::now();
@@ -132,7 +134,7 @@ pub fn run(clap: &Path, s: &PluginScenario) -> Result<Vec<TelemetryRecord>> {
                 producer.finish(timing, figures);
             }
             processor.stop_processing();
-            (processor, failure)
+            (processor, failure, realtime)
         })
         .context("spawn the host audio thread")?
         .join()
@@ -141,5 +143,6 @@ pub fn run(clap: &Path, s: &PluginScenario) -> Result<Vec<TelemetryRecord>> {
     if let Some(failure) = failure {
         return Err(anyhow!("plugin scenario failed: {failure}"));
     }
-    Ok(std::iter::from_fn(|| consumer.pop().ok()).collect())
+    let records = std::iter::from_fn(|| consumer.pop().ok()).collect();
+    Ok((records, realtime))
 }
