@@ -264,7 +264,11 @@ pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: L, ra
 }
 
 /// Mask of lanes whose release or fade has reached silence.
+/// A lane whose level is not a number is finished too, so one broken voice cannot keep
+/// silencing the mix.
 pub fn finished<L: Lanes>(g: &VoiceGroup<L>) -> L {
     let releasing = stage_is(g.amp_stage, Stage::RELEASE).or(stage_is(g.amp_stage, Stage::FADE));
-    releasing.and(g.amp_level.le(L::splat(0.0)))
+    // NaN ≠ NaN: the self-comparison mask is all-zero exactly for broken lanes.
+    let broken = g.amp_level.eq(g.amp_level).eq(L::splat(0.0));
+    releasing.and(g.amp_level.le(L::splat(0.0))).or(broken)
 }

@@ -38,6 +38,9 @@ pub struct Engine<L: Lanes> {
     next_serial: u64,
     seed: u32,
     last_pitch: Option<f32>,
+    /// Scratch list for voice stealing, sized for every lane.
+    steal_order: Vec<(bool, u64)>,
+    non_finite: u64,
     motion: LaneBank,
     transport: Transport,
 }
@@ -67,6 +70,8 @@ impl<L: Lanes> Engine<L> {
             next_serial: 0,
             seed: 0x9E37_79B9,
             last_pitch: None,
+            steal_order: Vec::with_capacity(LANE_CAPACITY),
+            non_finite: 0,
             motion: LaneBank::new(f64::from(sample_rate)),
             transport: Transport::default(),
         }
@@ -131,6 +136,12 @@ impl<L: Lanes> Engine<L> {
         self.lanes.len()
     }
 
+    /// Output samples whose mix was not finite before the limiter silenced them, since the
+    /// engine was created. Always 0 unless something is broken.
+    pub fn non_finite_samples(&self) -> u64 {
+        self.non_finite
+    }
+
     /// Render one block. Events must be sorted by offset (later ones out of order apply at
     /// once); offsets past the end apply at the end. Allocation-free; O(frames × active
     /// lanes + events × lanes touched).
@@ -182,8 +193,11 @@ impl<L: Lanes> Engine<L> {
         let (gain0, step) = self.gain;
         for (i, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
             let gain = gain0 + step * (tick_pos + i) as f32;
-            *l = soft_limit(acc_l[i].sum() * gain);
-            *r = soft_limit(acc_r[i].sum() * gain);
+            let (mix_l, mix_r) = (acc_l[i].sum() * gain, acc_r[i].sum() * gain);
+            // The limiter silences a non-finite sample; count it so tests can see it.
+            self.non_finite += u64::from(!mix_l.is_finite()) + u64::from(!mix_r.is_finite());
+            *l = soft_limit(mix_l);
+            *r = soft_limit(mix_r);
         }
     }
 

@@ -33,17 +33,10 @@ impl LaneInfo {
     }
 }
 
-/// The serial of the note to steal among `lanes`: the oldest released note, else the oldest
-/// note; fading lanes are already on their way out. O(lanes), allocation-free.
-pub fn steal_candidate(lanes: &[LaneInfo]) -> Option<u64> {
-    let oldest = |released_only: bool| {
-        lanes
-            .iter()
-            .filter(|l| !l.fading && (!released_only || l.released))
-            .map(|l| l.serial)
-            .min()
-    };
-    oldest(true).or_else(|| oldest(false))
+/// Stealing order of a lane: (still held, serial). Released notes sort first, then older
+/// notes; every lane of one note has the same key.
+pub fn steal_key(lane: &LaneInfo) -> (bool, u64) {
+    (!lane.released, lane.serial)
 }
 
 /// Number of lanes that count against the polyphony limit (everything not fading).
@@ -120,20 +113,20 @@ mod tests {
     }
 
     #[test]
-    fn steals_oldest_released_before_oldest() {
-        let lanes = [
+    fn steal_order_puts_released_notes_first_then_the_oldest() {
+        let mut keys = [
             lane(1, false, false),
-            lane(2, true, false),
             lane(3, true, false),
-        ];
-        assert_eq!(steal_candidate(&lanes), Some(2));
+            lane(2, true, false),
+        ]
+        .map(|l| steal_key(&l));
+        keys.sort_unstable();
+        assert_eq!(keys.map(|k| k.1), [2, 3, 1]);
         let lanes = [
             lane(4, false, false),
             lane(2, false, false),
             lane(1, true, true),
         ];
-        assert_eq!(steal_candidate(&lanes), Some(2));
-        assert_eq!(steal_candidate(&[lane(1, true, true)]), None);
         assert_eq!(sounding(&lanes), 2);
         assert_eq!(oldest_fading(&lanes), Some(2));
     }

@@ -71,6 +71,12 @@ fn every_sample_rate_and_extreme_patch_stays_finite_and_limited() {
             let (l, r) = render(&mut e, &p, &chord, 8_000, &[1, 4_096, 16_384, 333]);
             assert_sane(&l, &format!("{sr} Hz left"));
             assert_sane(&r, &format!("{sr} Hz right"));
+            assert_eq!(
+                e.non_finite_samples(),
+                0,
+                "{sr} Hz: a voice went non-finite"
+            );
+            assert!(rms(&l) > 0.0, "{sr} Hz: the chord is silent");
         }
     }
 }
@@ -110,6 +116,7 @@ fn ten_thousand_events_in_one_block() {
         e.process(&events, &mut l, &mut r);
     });
     assert_sane(&l, "storm");
+    assert_eq!(e.non_finite_samples(), 0);
     assert!(e.active_voices() <= octolane_dsp::engine::LANE_CAPACITY);
     assert!(rms(&l) > 0.0);
 }

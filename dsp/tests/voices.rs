@@ -101,19 +101,61 @@ fn stealing_takes_the_oldest_released_note_first() {
     let mut p = plain_patch();
     p.voice.polyphony = 3;
     p.amp_env.release_s = 5.0;
-    let ev = [
+    let played = [
         note_on(0, 60, 1.0),
         note_on(10, 64, 1.0),
         note_off(20, 64),
         note_on(30, 67, 1.0),
         note_on(40, 72, 1.0),
-        note_off(10_000, 60),
     ];
     let mut e = SimdEngine::new(48_000.0);
-    let (l, _) = render(&mut e, &p, &ev, 9_000, &[512]);
-    // 64 was released, so it was stolen and 60 still sounds: 3 voices remain.
+    let (l, _) = render(&mut e, &p, &played, 9_000, &[512]);
     assert_eq!(e.active_voices(), 3);
-    assert!(rms(&l[8_000..]) > 1e-3);
+    // After 64's 2 ms fade, what sounds is exactly 60, 67 and 72; had the oldest note (60)
+    // been stolen instead, 64's long release would be in the mix.
+    let without_64 = [
+        note_on(0, 60, 1.0),
+        note_on(30, 67, 1.0),
+        note_on(40, 72, 1.0),
+    ];
+    let (reference, _) = render(
+        &mut SimdEngine::new(48_000.0),
+        &p,
+        &without_64,
+        9_000,
+        &[512],
+    );
+    let tail = 1_000..9_000;
+    let diff = l[tail.clone()]
+        .iter()
+        .zip(&reference[tail.clone()])
+        .map(|(a, b)| (a - b).abs());
+    let worst = diff.fold(0.0f32, f32::max);
+    assert!(
+        worst < 1e-4,
+        "the wrong note was stolen (difference {worst})"
+    );
+    assert!(rms(&reference[tail]) > 1e-2);
+}
+
+#[test]
+fn lowering_polyphony_steals_every_excess_note_at_the_next_note_on() {
+    let mut p = plain_patch();
+    p.voice.polyphony = 1_024;
+    let mut events: Vec<_> = (0..1_000u64)
+        .map(|i| note_on(i / 10, 20 + (i % 90) as u8, 0.5))
+        .collect();
+    events.push(note_on(2_000, 100, 1.0));
+    let mut e = SimdEngine::new(48_000.0);
+    render(&mut e, &p, &events[..1_000], 1_500, &[512]);
+    assert_eq!(e.active_voices(), 1_000);
+    p.voice.polyphony = 2;
+    render(&mut e, &p, &[(500, events[1_000].1)], 24_000, &[512]);
+    assert_eq!(
+        e.active_voices(),
+        2,
+        "excess notes were not all stolen and faded"
+    );
 }
 
 #[test]
@@ -198,4 +240,24 @@ fn note_ids_release_only_their_own_note() {
     let mut e = SimdEngine::new(48_000.0);
     render(&mut e, &p, &ev, 20_000, &[512]);
     assert_eq!(e.active_voices(), 1);
+}
+
+#[test]
+fn a_note_on_with_a_broken_velocity_neither_plays_nor_releases() {
+    let p = plain_patch();
+    let broken = EventKind::NoteOn {
+        key: 60,
+        velocity: f32::NAN,
+        channel: 0,
+        note_id: None,
+    };
+    let ev = [note_on(0, 60, 1.0), (100, broken)];
+    let mut e = SimdEngine::new(48_000.0);
+    let (l, _) = render(&mut e, &p, &ev, 24_000, &[512]);
+    assert_eq!(
+        e.active_voices(),
+        1,
+        "the held note was released or a voice started"
+    );
+    assert!(rms(&l[20_000..]) > 1e-2);
 }

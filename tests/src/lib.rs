@@ -40,8 +40,9 @@ pub const PLUGIN_ID: &str = "dev.octolane.synth";
 /// Environment variable that overrides the location of the `.clap` bundle.
 pub const BUNDLE_ENV_VAR: &str = "OCTOLANE_CLAP";
 
-/// Where the bundled plugin is expected: `$OCTOLANE_CLAP` if set, else
-/// `<workspace>/target/bundled/Octolane.clap`.
+/// Where the bundled plugin is expected: `$OCTOLANE_CLAP` if set, else the debug bundle
+/// `cargo xtask test` copies to `<workspace>/target/debug-bundle/Octolane.clap` (a debug
+/// build, so nice-plug's allocation trap is armed; `target/bundled` may hold a release one).
 pub fn bundle_path() -> PathBuf {
     if let Some(path) = std::env::var_os(BUNDLE_ENV_VAR) {
         return PathBuf::from(path);
@@ -50,7 +51,7 @@ pub fn bundle_path() -> PathBuf {
     let workspace = manifest_dir.parent().unwrap_or(&manifest_dir);
     workspace
         .join("target")
-        .join("bundled")
+        .join("debug-bundle")
         .join("Octolane.clap")
 }
 
@@ -62,8 +63,8 @@ pub fn require_bundle() -> PathBuf {
     let path = bundle_path();
     assert!(
         path.is_file(),
-        "the Octolane CLAP bundle was not found at {}: build it with `cargo xtask test` or \
-         `cargo xtask bundle octolane` (or point {BUNDLE_ENV_VAR} at a built .clap file)",
+        "the Octolane debug CLAP bundle was not found at {}: `cargo xtask test` builds it \
+         there (or point {BUNDLE_ENV_VAR} at a built .clap file)",
         path.display()
     );
     path

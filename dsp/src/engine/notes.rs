@@ -5,7 +5,7 @@ use super::{Engine, LANE_CAPACITY};
 use crate::control;
 use crate::event::EventKind;
 use crate::lanes::Lanes;
-use crate::voice_alloc::{LaneInfo, oldest_fading, sounding, steal_candidate};
+use crate::voice_alloc::{LaneInfo, oldest_fading, sounding, steal_key};
 use crate::voice_group::{Stage, VoiceGroup};
 
 impl<L: Lanes> Engine<L> {
@@ -17,8 +17,10 @@ impl<L: Lanes> Engine<L> {
                 channel,
                 note_id,
             } => {
-                if velocity > 0.0 {
-                    self.note_on(key.min(127), velocity.clamp(0.0, 1.0), channel, note_id);
+                if !velocity.is_finite() {
+                    // A broken event: neither a note-on nor a release.
+                } else if velocity > 0.0 {
+                    self.note_on(key.min(127), velocity.min(1.0), channel, note_id);
                 } else {
                     self.note_off(key, channel, note_id);
                 }
@@ -161,17 +163,37 @@ impl<L: Lanes> Engine<L> {
             self.fade_where(|_| true);
         }
         let limit = (voice.polyphony as usize).max(unison);
-        while sounding(&self.lanes) + unison > limit {
-            let Some(victim) = steal_candidate(&self.lanes) else {
-                break;
-            };
-            self.fade_where(|l| l.serial == victim);
-        }
+        self.steal(sounding(&self.lanes) + unison, limit);
         while self.lanes.len() + unison > LANE_CAPACITY {
             let i = oldest_fading(&self.lanes).unwrap_or(0);
             self.remove_lane(i);
         }
         self.start_note(key, velocity, channel, note_id, unison);
+    }
+
+    /// Fade whole notes, oldest released first and then oldest, until `wanted` lanes fit in
+    /// `limit`. One sort of a pre-sized scratch list and one pass over the lanes, however
+    /// many notes go (polyphony automated from 1,024 to 2 costs the same single pass).
+    fn steal(&mut self, wanted: usize, limit: usize) {
+        let Some(mut excess) = wanted.checked_sub(limit).filter(|e| *e > 0) else {
+            return;
+        };
+        // (still held, serial): released notes sort first, then by age.
+        self.steal_order.clear();
+        let order = self.lanes.iter().filter(|l| !l.fading).map(steal_key);
+        self.steal_order.extend(order.take(LANE_CAPACITY));
+        self.steal_order.sort_unstable();
+        let mut last = None;
+        for key in &self.steal_order {
+            if excess == 0 && last != Some(*key) {
+                break;
+            }
+            excess = excess.saturating_sub(1);
+            last = Some(*key);
+        }
+        if let Some(last) = last {
+            self.fade_where(|l| steal_key(l) <= last);
+        }
     }
 
     pub(super) fn next_random(&mut self) -> u32 {
