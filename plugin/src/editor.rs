@@ -32,7 +32,6 @@ use nice_plug_egui::{
     EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, create_egui_editor,
 };
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// The editor type, for `Plugin::Editor`.
@@ -133,10 +132,8 @@ impl NiceEguiApp for EditorApp {
 impl EditorApp {
     /// Draws one frame: samples the meters, then lays out the header and the cards.
     fn draw(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
-        let peaks = [
-            self.meters.peak_left.load(Ordering::Relaxed),
-            self.meters.peak_right.load(Ordering::Relaxed),
-        ];
+        let (left, right) = self.meters.take_peaks();
+        let peaks = [left, right];
         self.meter.update(peaks, ui.input(|i| i.unstable_dt));
 
         let area = ui.max_rect();
