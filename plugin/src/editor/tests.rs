@@ -10,6 +10,7 @@ use nice_plug::context::gui::GuiContextInner;
 use nice_plug::prelude::{Param, ParamPtr, PluginState};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 
 #[test]
 fn layout_fits_the_window() {
