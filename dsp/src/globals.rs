@@ -56,6 +56,8 @@ pub struct Globals {
     level2: Smoothed,
     noise: Smoothed,
     gain: Smoothed,
+    /// Modulation depths, glided like the levels so automating them never zippers.
+    depths: [Smoothed; DEPTHS],
     /// Pitch bend, −1…1.
     pub bend: f32,
     /// Mod wheel, 0…1.
@@ -68,6 +70,37 @@ pub struct Globals {
     pub tempo_bpm: f64,
     /// Shared LFO phase for voices that do not retrigger.
     pub free_lfo_phase: f32,
+}
+
+/// Indices of the smoothed modulation depths.
+const KEY_TRACK: usize = 0;
+const ENV_OCT: usize = 1;
+const VEL_OCT: usize = 2;
+const PRESSURE_OCT: usize = 3;
+const LFO_CUTOFF: usize = 4;
+const LFO_PITCH: usize = 5;
+const LFO_AMP: usize = 6;
+const LFO_PAN: usize = 7;
+const MOD_PITCH: usize = 8;
+const DETUNE: usize = 9;
+const WIDTH: usize = 10;
+const DEPTHS: usize = 11;
+
+/// The patch's modulation depths, in the order of the indices above.
+fn depth_targets(p: &Patch) -> [f32; DEPTHS] {
+    [
+        p.filter.key_track,
+        p.filter.env_amount_oct,
+        p.filter.velocity_oct,
+        p.voice.pressure_oct,
+        p.lfo.to_cutoff_oct,
+        p.lfo.to_pitch_st,
+        p.lfo.to_amp,
+        p.lfo.to_pan,
+        p.voice.mod_env_pitch_st,
+        p.voice.unison_detune_cents,
+        p.voice.unison_width,
+    ]
 }
 
 fn db_to_gain(db: f32) -> f32 {
@@ -96,6 +129,7 @@ impl Globals {
             level2: Smoothed::new(p.osc2.level),
             noise: Smoothed::new(p.noise_level),
             gain: Smoothed::new(db_to_gain(p.voice.master_gain_db)),
+            depths: depth_targets(&p).map(Smoothed::new),
             bend: 0.0,
             mod_wheel: 0.0,
             pressure: 0.0,
@@ -123,6 +157,9 @@ impl Globals {
         self.level2.target = p.osc2.level;
         self.noise.target = p.noise_level;
         self.gain.target = db_to_gain(p.voice.master_gain_db);
+        for (d, target) in self.depths.iter_mut().zip(depth_targets(&p)) {
+            d.target = target;
+        }
     }
 
     /// Per-sample coefficient reaching `fraction` of the way in `seconds` after `steps`.
@@ -178,6 +215,10 @@ impl Globals {
         let level2 = per_sample(self.level2.step(k));
         let noise = per_sample(self.noise.step(k));
         let gain = per_sample(self.gain.step(k));
+        let mut depth = [0.0; DEPTHS];
+        for (d, smoothed) in depth.iter_mut().zip(self.depths.iter_mut()) {
+            *d = smoothed.step(k).1;
+        }
 
         let p = &self.patch;
         let lfo_inc = (self.lfo_hz() * interval / self.sample_rate).min(0.5);
@@ -199,20 +240,20 @@ impl Globals {
             amp: self.env_coefs(&p.amp_env, 1.0),
             modenv: self.env_coefs(&p.mod_env, interval),
             bend_st: self.bend * p.voice.bend_range_st,
-            vibrato_st: p.lfo.to_pitch_st * self.mod_wheel,
+            vibrato_st: depth[LFO_PITCH] * self.mod_wheel,
             osc1_st: transpose(&p.osc1),
             osc2_st: transpose(&p.osc2),
-            detune_st: p.voice.unison_detune_cents / 100.0,
-            width: p.voice.unison_width,
+            detune_st: depth[DETUNE] / 100.0,
+            width: depth[WIDTH],
             cutoff_log2,
-            key_track: p.filter.key_track,
-            env_oct: p.filter.env_amount_oct,
-            vel_oct: p.filter.velocity_oct,
-            pressure_oct: self.pressure * p.voice.pressure_oct,
-            lfo_cut_oct: p.lfo.to_cutoff_oct,
-            mod_pitch_st: p.voice.mod_env_pitch_st,
-            lfo_amp: p.lfo.to_amp,
-            lfo_pan: p.lfo.to_pan,
+            key_track: depth[KEY_TRACK],
+            env_oct: depth[ENV_OCT],
+            vel_oct: depth[VEL_OCT],
+            pressure_oct: self.pressure * depth[PRESSURE_OCT],
+            lfo_cut_oct: depth[LFO_CUTOFF],
+            mod_pitch_st: depth[MOD_PITCH],
+            lfo_amp: depth[LFO_AMP],
+            lfo_pan: depth[LFO_PAN],
             k: resonance_to_k(resonance),
             inv_sr: 1.0 / self.sample_rate,
             vel_sens: p.voice.velocity_sens,
