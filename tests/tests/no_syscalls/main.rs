@@ -1,6 +1,7 @@
 //! The audio callback makes no system calls: the bundled plugin's `process()` runs on a thread
 //! where every system call traps (a seccomp filter on that thread only, see `trap.rs`), over a
-//! note storm and a parameter storm, with telemetry on and off. Zero trapped calls is the pass
+//! note storm, a parameter storm and a lane-swap storm (the main thread loading lane states),
+//! with telemetry on and off. Zero trapped calls is the pass
 //! mark. A self-check proves that a system call on that thread is caught.
 //!
 //! The thread first calls `start_processing()` and plays a few warm-up blocks unfiltered (the
@@ -55,6 +56,41 @@ fn switch_telemetry_on(host: &mut PluginHost) {
 
 /// Plays `storm` on a forbidden thread and returns what was trapped while it played.
 fn play(storm: Storm, telemetry: bool, warm_up: Option<usize>) -> TrapReport {
+    play_with(storm, telemetry, warm_up, false).0
+}
+
+/// A saved state whose `lanes` field holds eight lanes of 256 points (a zig-zag whose phase
+/// depends on `variant`), built from `state` (nice-plug's length-prefixed JSON).
+fn with_lanes(state: &[u8], variant: usize) -> Vec<u8> {
+    let mut json: serde_json::Value = serde_json::from_slice(&state[8..]).expect("JSON state");
+    let lanes: Vec<serde_json::Value> = (0..8)
+        .map(|lane| {
+            let points: Vec<serde_json::Value> = (0..256)
+                .map(|i| {
+                    let v = ((i + lane + variant) % 7) as f64 / 6.0;
+                    serde_json::json!({ "b": i as f64 / 64.0, "v": v, "c": "linear" })
+                })
+                .collect();
+            serde_json::json!({ "points": points })
+        })
+        .collect();
+    let saved = serde_json::json!({ "lanes": lanes }).to_string();
+    json["fields"]["lanes"] = serde_json::Value::String(saved);
+    let text = json.to_string();
+    let mut bytes = (text.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
+
+/// [`play`], optionally with the main thread loading lane states (two alternating sets of
+/// eight 256-point lanes) as fast as it can meanwhile: every load sends eight snapshots that
+/// the audio thread swaps in. Returns the report and the number of loads.
+fn play_with(
+    storm: Storm,
+    telemetry: bool,
+    warm_up: Option<usize>,
+    lane_swaps: bool,
+) -> (TrapReport, usize) {
     let mut host = common::fresh();
     if telemetry {
         switch_telemetry_on(&mut host);
@@ -65,6 +101,13 @@ fn play(storm: Storm, telemetry: bool, warm_up: Option<usize>) -> TrapReport {
     let transports: Vec<Transport> = (0..blocks.len())
         .map(|b| tempo.transport_at_frame(b as u64 * u64::from(BLOCK), RATE))
         .collect();
+    let lane_states = if lane_swaps {
+        let state = host.save_state().unwrap();
+        vec![with_lanes(&state, 0), with_lanes(&state, 3)]
+    } else {
+        Vec::new()
+    };
+    let mut loads = 0usize;
     let processor = host.activate(RATE, 1, BLOCK).unwrap();
     let (played, report) = run_forbidden(
         move |forbid| {
@@ -99,7 +142,14 @@ fn play(storm: Storm, telemetry: bool, warm_up: Option<usize>) -> TrapReport {
         },
         // nice-plug posts a GUI task for every host parameter change the audio thread applies
         // and asks for a main-thread callback; serve them, as a DAW's event loop does.
-        || host.poll_main_thread(),
+        || {
+            host.poll_main_thread();
+            if !lane_states.is_empty() {
+                host.load_state(&lane_states[loads % 2])
+                    .expect("lane state loads");
+                loads += 1;
+            }
+        },
     );
     let Played {
         mut processor,
@@ -111,7 +161,7 @@ fn play(storm: Storm, telemetry: bool, warm_up: Option<usize>) -> TrapReport {
     host.deactivate(processor);
     assert_eq!(non_finite, 0, "non-finite output");
     assert!(peak > 1e-3, "the storm was not heard (peak {peak})");
-    report
+    (report, loads)
 }
 
 fn assert_no_syscalls(storm: Storm, telemetry: bool) {
@@ -171,5 +221,20 @@ fn a_cold_audio_thread_makes_no_system_calls_from_start_processing_on() {
     for storm in [Storm::Notes, Storm::Params] {
         let report = play(storm, true, None);
         assert_eq!(report.count, 0, "{storm:?} on a cold thread: {report:#?}");
+    }
+}
+
+#[test]
+fn lane_swap_storm_makes_no_system_calls_with_telemetry_on_and_off() {
+    for telemetry in [false, true] {
+        let (report, loads) = play_with(Storm::Notes, telemetry, Some(WARM_UP), true);
+        assert!(
+            loads >= 20,
+            "only {loads} lane states were loaded during playback"
+        );
+        assert_eq!(
+            report.count, 0,
+            "telemetry {telemetry}, {loads} loads: {report:#?}"
+        );
     }
 }
