@@ -65,55 +65,47 @@ pub fn screenshot() -> Result<()> {
     let app_guard = KillOnDrop::new(&mut app_process);
 
     let window = wait_for_window(&display_env, app_guard.child, &log_path)?;
-    // Park the pointer in the screen's corner so no hover highlight or tooltip is captured.
-    let _ = Command::new("xdotool")
-        .args(["mousemove", "--sync", "1279", "799"])
-        .env("DISPLAY", &display_env)
-        .status();
-    sleep(SETTLE);
-
-    let out = system::workspace_root().join("docs").join("screenshot.png");
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("could not create {}", parent.display()))?;
+    let docs = system::workspace_root().join("docs");
+    std::fs::create_dir_all(&docs)
+        .with_context(|| format!("could not create {}", docs.display()))?;
+    // Each view: what to click first (window coordinates: a header tab, then for the
+    // Performance view its measuring switch, so the graph has a few seconds of data).
+    let views: [(&[(&str, &str)], &str); 3] = [
+        (&[], "screenshot.png"),
+        (&[("864", "27")], "screenshot-motion.png"),
+        (
+            &[("972", "27"), ("101", "110")],
+            "screenshot-performance.png",
+        ),
+    ];
+    for (clicks, file) in views {
+        for (x, y) in clicks {
+            let _ = Command::new("xdotool")
+                .args(["mousemove", "--window", &window, "--sync", x, y])
+                .args(["sleep", "0.3", "click", "1"])
+                .env("DISPLAY", &display_env)
+                .status();
+            sleep(SETTLE);
+        }
+        if clicks.len() > 1 {
+            sleep(Duration::from_secs(3));
+        }
+        // Park the pointer in the screen's corner so no hover highlight or tooltip shows.
+        let _ = Command::new("xdotool")
+            .args(["mousemove", "--sync", "1279", "799"])
+            .env("DISPLAY", &display_env)
+            .status();
+        sleep(SETTLE);
+        let out = docs.join(file);
+        let mut import = Command::new("import");
+        import
+            .args(["-window", &window])
+            .arg(&out)
+            .env("DISPLAY", &display_env);
+        system::run(&mut import, "import (ImageMagick)")?;
+        println!("Saved {}", out.display());
     }
-    let mut import = Command::new("import");
-    import
-        .args(["-window", &window])
-        .arg(&out)
-        .env("DISPLAY", &display_env);
-    system::run(&mut import, "import (ImageMagick)")?;
-    println!("Saved {}", out.display());
-    // The Motion view too: click its tab (window coordinates), park the pointer, capture.
-    let motion = system::workspace_root()
-        .join("docs")
-        .join("screenshot-motion.png");
-    let _ = Command::new("xdotool")
-        .args([
-            "mousemove",
-            "--window",
-            &window,
-            "--sync",
-            "864",
-            "27",
-            "click",
-            "1",
-        ])
-        .env("DISPLAY", &display_env)
-        .status();
-    let _ = Command::new("xdotool")
-        .args(["mousemove", "--sync", "1279", "799"])
-        .env("DISPLAY", &display_env)
-        .status();
-    sleep(SETTLE);
-    let mut import = Command::new("import");
-    import
-        .args(["-window", &window])
-        .arg(&motion)
-        .env("DISPLAY", &display_env);
-    system::run(&mut import, "import (ImageMagick)")?;
     drop(app_guard);
-    println!("Saved {}", motion.display());
     Ok(())
 }
 
