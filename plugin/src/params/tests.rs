@@ -4,99 +4,16 @@ use super::*;
 use nice_plug::prelude::ParamPtr;
 use std::collections::BTreeSet;
 
-/// Every released id. Removing or renaming one breaks users' projects: don't.
-const IDS: [&str; 87] = [
-    "osc1_wave",
-    "osc1_pw",
-    "osc1_octave",
-    "osc1_semi",
-    "osc1_fine",
-    "osc1_level",
-    "osc2_wave",
-    "osc2_pw",
-    "osc2_octave",
-    "osc2_semi",
-    "osc2_fine",
-    "osc2_level",
-    "noise_level",
-    "filter_mode",
-    "cutoff",
-    "resonance",
-    "key_track",
-    "filter_env",
-    "filter_vel",
-    "drive",
-    "amp_attack",
-    "amp_decay",
-    "amp_sustain",
-    "amp_release",
-    "mod_attack",
-    "mod_decay",
-    "mod_sustain",
-    "mod_release",
-    "mod_env_pitch",
-    "lfo_wave",
-    "lfo_rate",
-    "lfo_sync",
-    "lfo_division",
-    "lfo_retrigger",
-    "lfo_pitch",
-    "lfo_cutoff",
-    "lfo_amp",
-    "lfo_pan",
-    "polyphony",
-    "unison",
-    "unison_detune",
-    "unison_width",
-    "glide",
-    "bend_range",
-    "pressure_cutoff",
-    "velocity_sens",
-    "gain",
-    "lane1_enable",
-    "lane1_dest",
-    "lane1_depth",
-    "lane1_length",
-    "lane1_sync",
-    "lane2_enable",
-    "lane2_dest",
-    "lane2_depth",
-    "lane2_length",
-    "lane2_sync",
-    "lane3_enable",
-    "lane3_dest",
-    "lane3_depth",
-    "lane3_length",
-    "lane3_sync",
-    "lane4_enable",
-    "lane4_dest",
-    "lane4_depth",
-    "lane4_length",
-    "lane4_sync",
-    "lane5_enable",
-    "lane5_dest",
-    "lane5_depth",
-    "lane5_length",
-    "lane5_sync",
-    "lane6_enable",
-    "lane6_dest",
-    "lane6_depth",
-    "lane6_length",
-    "lane6_sync",
-    "lane7_enable",
-    "lane7_dest",
-    "lane7_depth",
-    "lane7_length",
-    "lane7_sync",
-    "lane8_enable",
-    "lane8_dest",
-    "lane8_depth",
-    "lane8_length",
-    "lane8_sync",
-];
+/// Every released id (plugin/stable-param-ids.txt). Removing or renaming one breaks users'
+/// projects: don't.
+const IDS_FILE: &str = include_str!("../../stable-param-ids.txt");
 
 fn released_ids() -> BTreeSet<&'static str> {
-    IDS.iter().copied().collect()
+    IDS_FILE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
 fn params_map(params: &OctolaneParams) -> Vec<(String, ParamPtr, String)> {
@@ -111,7 +28,7 @@ fn ids_are_exactly_the_released_ones() {
     let unique: BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate parameter ids: {ids:?}");
     assert_eq!(unique, released_ids());
-    assert_eq!(ids.len(), IDS.len());
+    assert_eq!(ids.len(), released_ids().len());
 }
 
 #[test]
