@@ -14,7 +14,9 @@ use rtrb::{Consumer, Producer, RingBuffer};
 /// usual settings; the editor drains it every frame.
 pub const TELEMETRY_RING_CAPACITY: usize = 4_096;
 
-/// What one audio callback cost and carried. Fixed size, `Copy`, no heap.
+/// What one audio callback cost and carried. Fixed size, `Copy`, no heap. In the plugin a
+/// callback is one `process()` call: with sample-accurate automation nice-plug splits a host
+/// block at each parameter change, and each part is timed against its own duration.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct TelemetryRecord {
     /// Wall time the callback took, in nanoseconds (saturates at ~4.3 s).
@@ -25,7 +27,7 @@ pub struct TelemetryRecord {
     pub sample_rate_hz: f32,
     /// Voices (lanes) sounding at the end of the callback.
     pub voices: u32,
-    /// Events (notes, MIDI, parameter changes) the callback received.
+    /// Note and MIDI events the callback received (the plugin counts translated events).
     pub events: u32,
     /// Motion-lane snapshots swapped in during the callback.
     pub lane_swaps: u32,
