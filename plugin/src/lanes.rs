@@ -85,6 +85,12 @@ impl SavedPoint {
 }
 
 impl SavedLanes {
+    /// The saved form of the default curves (what a new instance starts with).
+    pub fn defaults() -> Self {
+        let curves: [LaneCurve; LANE_COUNT] = std::array::from_fn(|_| LaneCurve::default());
+        Self::from_curves(&curves)
+    }
+
     /// The saved form of `curves`.
     pub fn from_curves(curves: &[LaneCurve]) -> Self {
         Self {
