@@ -34,36 +34,7 @@ fn random_curve(rng: &mut Rng, n: usize, span: f64) -> LaneCurve {
     LaneCurve::new(points).unwrap()
 }
 
-/// Value from scratch: wrap the beat, scan for the segment, interpolate.
-fn brute(curve: &LaneCurve, length: f64, beat: f64) -> f32 {
-    let active: Vec<&LanePoint> = curve.points().iter().filter(|p| p.beat < length).collect();
-    if active.is_empty() {
-        return curve.points()[0].value;
-    }
-    let phase = beat.rem_euclid(length);
-    let k = active.iter().filter(|p| p.beat <= phase).count();
-    let last = active[active.len() - 1];
-    let (from, from_beat, to_value, to_beat) = match k {
-        0 => (last, last.beat - length, active[0].value, active[0].beat),
-        k if k == active.len() => (last, last.beat, active[0].value, active[0].beat + length),
-        k => (
-            active[k - 1],
-            active[k - 1].beat,
-            active[k].value,
-            active[k].beat,
-        ),
-    };
-    if to_beat <= from_beat {
-        return from.value;
-    }
-    let t = (phase - from_beat) / (to_beat - from_beat);
-    let shaped = match from.curve {
-        Curve::Step => 0.0,
-        Curve::Linear => t,
-        Curve::Curved(tension) => t.powf(4f64.powf(f64::from(tension))),
-    };
-    (f64::from(from.value) + (f64::from(to_value) - f64::from(from.value)) * shaped) as f32
-}
+use crate::motion::reference::value_from_scratch as brute;
 
 /// Boundaries (lap ends and active points) in the half-open beat range `(from, to]`.
 fn crossings(curve: &LaneCurve, length: f64, from: f64, to: f64) -> u64 {

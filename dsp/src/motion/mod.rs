@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod lane;
 pub mod modulation;
 pub mod position;
+pub mod reference;
 pub mod validate;
 
 pub use bank::LaneBank;

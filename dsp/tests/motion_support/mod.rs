@@ -47,40 +47,7 @@ pub fn random_curve(rng: &mut Rng, n: usize, span: f64) -> LaneCurve {
     LaneCurve::new(points).expect("valid random curve")
 }
 
-/// A lane evaluated from scratch at `beat`: wrap, search the segment, interpolate.
-pub fn brute(curve: &LaneCurve, length: f64, beat: f64) -> f32 {
-    let all = curve.points();
-    let n = all.partition_point(|p| p.beat < length);
-    if n == 0 {
-        return all[0].value;
-    }
-    let active = &all[..n];
-    let phase = beat.rem_euclid(length);
-    let k = active.partition_point(|p| p.beat <= phase);
-    let last = active[n - 1];
-    let (from, from_beat, to_value, to_beat) = if k == 0 {
-        (last, last.beat - length, active[0].value, active[0].beat)
-    } else if k == n {
-        (last, last.beat, active[0].value, active[0].beat + length)
-    } else {
-        (
-            active[k - 1],
-            active[k - 1].beat,
-            active[k].value,
-            active[k].beat,
-        )
-    };
-    if to_beat <= from_beat {
-        return from.value;
-    }
-    let t = (phase - from_beat) / (to_beat - from_beat);
-    let shaped = match from.curve {
-        Curve::Step => 0.0,
-        Curve::Linear => t,
-        Curve::Curved(tension) => t.powf(4f64.powf(f64::from(tension))),
-    };
-    (f64::from(from.value) + (f64::from(to_value) - f64::from(from.value)) * shaped) as f32
-}
+pub use octolane_dsp::motion::reference::value_from_scratch as brute;
 
 /// A host transport history: constant tempo between changes, jumps at block starts.
 pub struct HostTransport {
