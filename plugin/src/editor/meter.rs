@@ -121,13 +121,7 @@ pub fn draw(ui: &mut Ui, rect: Rect, state: &MeterState) -> bool {
             theme::small_font(),
             theme::TEXT_MUTED,
         );
-        painter.rect(
-            bar,
-            CornerRadius::same(2),
-            theme::INSET,
-            Stroke::new(1.0, theme::LINE),
-            StrokeKind::Outside,
-        );
+        theme::inset(painter, bar, 2, StrokeKind::Outside);
         // The bar is drawn zone by zone so its colour tells where the level has been.
         let level = state.level_db[ch];
         let zones = [

@@ -9,7 +9,7 @@ use crate::params::{
     EnvParams, EnvelopeParams, FilterParams, LfoParams, OscParams, OscillatorParams, OutputParams,
     VoiceParams,
 };
-use egui::{Align2, CornerRadius, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
+use egui::{Align2, CornerRadius, Rect, Sense, StrokeKind, Ui, pos2, vec2};
 use std::sync::atomic::Ordering;
 
 /// Content height of the Oscillators card: two columns of six rows, then the noise strip.
@@ -186,13 +186,7 @@ pub fn output(
         pos2(value_rect.min.x - theme::INNER_GAP, row.center().y + 3.0),
     );
     let painter = ui.painter();
-    painter.rect(
-        track,
-        CornerRadius::same(2),
-        theme::INSET,
-        Stroke::new(1.0, theme::LINE),
-        StrokeKind::Outside,
-    );
+    theme::inset(painter, track, 2, StrokeKind::Outside);
     let used = (sounding as f32 / limit as f32).clamp(0.0, 1.0);
     if used > 0.0 {
         let fill = Rect::from_min_size(track.min, vec2(track.width() * used, track.height()));
@@ -204,13 +198,7 @@ pub fn output(
 /// A read-only value box (same geometry as a slider's value box, no frame highlight).
 fn readout(ui: &Ui, rect: Rect, text: &str, alarm: bool) {
     let painter = ui.painter();
-    painter.rect(
-        rect,
-        CornerRadius::same(theme::RADIUS),
-        theme::INSET,
-        Stroke::new(1.0, theme::LINE),
-        StrokeKind::Inside,
-    );
+    theme::inset(painter, rect, theme::RADIUS, StrokeKind::Inside);
     let colour = if alarm {
         theme::METER_CLIP
     } else {

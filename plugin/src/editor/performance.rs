@@ -85,13 +85,7 @@ impl PerformanceView {
 
     fn graph(&self, ui: &Ui, rect: Rect, on: bool) {
         let painter = ui.painter();
-        painter.rect(
-            rect,
-            CornerRadius::same(theme::RADIUS),
-            theme::INSET,
-            Stroke::new(1.0, theme::LINE),
-            StrokeKind::Inside,
-        );
+        theme::inset(painter, rect, theme::RADIUS, StrokeKind::Inside);
         let plot = rect.shrink2(vec2(44.0, 14.0));
         let points: Vec<f32> = self.history.graph().collect();
         let peak = points.iter().copied().fold(0.0f32, f32::max);

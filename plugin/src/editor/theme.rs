@@ -1,6 +1,9 @@
 //! Colours, type sizes and metrics: the one place the editor's look is decided.
 
-use egui::{Color32, CornerRadius, FontFamily, FontId, Stroke, TextStyle, Theme, Visuals};
+use egui::{
+    Color32, CornerRadius, FontFamily, FontId, Painter, Rect, Stroke, StrokeKind, TextStyle, Theme,
+    Visuals,
+};
 
 /// Window background.
 pub const BACKGROUND: Color32 = Color32::from_rgb(0x12, 0x14, 0x19);
@@ -51,6 +54,17 @@ pub const CARD_RADIUS: u8 = 6;
 pub const RADIUS: u8 = 3;
 
 /// Font for card headings.
+/// Paint a recessed well (value boxes, graphs, meter tracks): inset fill, one-pixel line.
+pub fn inset(painter: &Painter, rect: Rect, radius: u8, kind: StrokeKind) {
+    painter.rect(
+        rect,
+        CornerRadius::same(radius),
+        INSET,
+        Stroke::new(1.0, LINE),
+        kind,
+    );
+}
+
 pub fn heading_font() -> FontId {
     FontId::new(13.0, FontFamily::Proportional)
 }
