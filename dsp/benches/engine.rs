@@ -117,8 +117,12 @@ fn summary() {
 
 fn main() {
     if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
-        // A steady SIMD-only load for `perf record`.
-        black_box(block_time::<wide::f32x8>(1_024, Duration::from_secs(8)));
+        // A steady SIMD-only load for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
+        let voices = std::env::var("OCTOLANE_PROFILE_VOICES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_024);
+        black_box(block_time::<wide::f32x8>(voices, Duration::from_secs(8)));
         return;
     }
     if std::env::var_os("OCTOLANE_SUMMARY_ONLY").is_some() {

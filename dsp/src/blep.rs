@@ -1,86 +1,143 @@
-//! Band-limiting residuals for oscillator discontinuities.
+//! Band-limiting corrections for oscillator discontinuities, added once per edge into a ring
+//! of future samples (see `oscillator`).
 //!
 //! Steps use a BLEP built from the 5th-order (quartic) cardinal B-spline, spanning five
 //! samples: its sinc⁵ response pushes the images of near-Nyquist harmonics 40 dB down where a
 //! 2-point PolyBLEP manages about 30. Slope corners (the triangle) use the 2-point PolyBLAMP.
+//!
+//! An edge lies between samples s and s + 1, `f` samples before s + 1 (0 ≤ f ≤ 1). The naive
+//! waveform holds the jump from sample s + 1 on; each tap is the band-limited step minus that
+//! naive step at one sample, written in truncated powers so no tap needs a per-lane select.
 
 use crate::lanes::Lanes;
 
-/// Half-width of the BLEP in samples.
-pub const BLEP_RADIUS: f32 = 2.5;
-
-/// ∫ from v to ∞ of the quartic B-spline, for a distance v ≥ 0 in samples (0 beyond 2.5).
-///
-/// Written with truncated powers, F(v) = [(2.5−v)₊⁵ − 5(1.5−v)₊⁵ + 10(0.5−v)₊⁵] / 120, so one
-/// branch-free expression covers all three polynomial pieces (no per-lane selects).
 #[inline(always)]
-fn tail<L: Lanes>(v: L) -> L {
+fn fifth<L: Lanes>(x: L) -> L {
+    let x2 = x * x;
+    x2 * x2 * x
+}
+
+#[inline(always)]
+fn add<L: Lanes, const N: usize>(ring: &mut [L; N], slot: usize, value: L) {
+    let s = &mut ring[slot % N];
+    *s = *s + value;
+}
+
+/// The residuals of a unit step lying `f` samples before sample s + 1, at samples
+/// s − 2 … s + 3. With the quartic B-spline's integral
+/// S(u) = [(u+2.5)₊⁵ − 5(u+1.5)₊⁵ + 10(u+0.5)₊⁵ − …] / 120, the residual at distance u is
+/// S(u) before the edge and S(u) − 1 = −S(−u) after it, and u = f − 3 + i at tap i.
+#[inline(always)]
+pub fn step_taps<L: Lanes>(f: L) -> [L; 6] {
     let zero = L::splat(0.0);
-    let fifth = |x: L| {
-        let x2 = x * x;
-        x2 * x2 * x
-    };
-    let a = fifth((L::splat(2.5) - v).max(zero));
-    let b = fifth((L::splat(1.5) - v).max(zero));
-    let c = fifth((L::splat(0.5) - v).max(zero));
-    (a - L::splat(5.0) * b + L::splat(10.0) * c) * L::splat(1.0 / 120.0)
+    let half = L::splat(0.5);
+    let a = fifth((f - half).max(zero));
+    let b = fifth(f + half);
+    let c = fifth(f + L::splat(1.5));
+    let d = fifth((half - f).max(zero));
+    let e = fifth(L::splat(1.5) - f);
+    let g = fifth(L::splat(2.5) - f);
+    let five = L::splat(5.0);
+    let ten = L::splat(10.0);
+    let scale = L::splat(1.0 / 120.0);
+    [
+        a * scale,
+        (b - five * a) * scale,
+        (c - five * b + ten * a) * scale,
+        -((g - five * e + ten * d) * scale),
+        -((e - five * d) * scale),
+        -(d * scale),
+    ]
 }
 
-/// Residual of a unit step at signed distance `u` samples (negative = before the step):
-/// add `height × residual` to the naive waveform.
+/// Add the band-limiting residual of a step of `height` lying `f` samples before sample
+/// s + 1 into the six ring slots s − 2 … s + 3 (`(f, height)` as one pair). O(1).
 #[inline(always)]
-pub fn step_residual<L: Lanes>(u: L) -> L {
-    let t = tail(u.abs());
-    u.lt(L::splat(0.0)).select(t, -t)
+pub fn add_step<L: Lanes, const N: usize>(ring: &mut [L; N], s: usize, (f, height): (L, L)) {
+    let taps = step_taps(f);
+    // s − 2 without underflow: N is a power of two, so adding N − 2 is the same slot.
+    for (i, tap) in taps.into_iter().enumerate() {
+        add(ring, s + N - 2 + i, height * tap);
+    }
 }
 
-/// Signed distance in samples from phase `p` (0…1) to a discontinuity at phase `at`,
-/// taking the nearer of the two sides.
+/// Add the PolyBLAMP residual of a slope change of `height` per sample lying `f` samples
+/// before sample s + 1: (1 − |u|)³ / 6 at the two samples within one sample of the corner
+/// (u = f − 1 at s, u = f at s + 1). O(1).
 #[inline(always)]
-pub fn distance<L: Lanes>(p: L, at: L, inv_dt: L) -> L {
-    let q = p - at;
-    let q = q - (q + L::splat(0.5)).floor();
-    q * inv_dt
-}
-
-/// Residual of a unit slope change (per sample) at signed distance `t` samples: 2-point
-/// PolyBLAMP, (1 − |t|)³ / 6 inside one sample of the corner.
-#[inline(always)]
-pub fn corner_residual<L: Lanes>(t: L) -> L {
-    let r = (L::splat(1.0) - t.abs()).max(L::splat(0.0));
-    r * r * r * L::splat(1.0 / 6.0)
+pub fn add_corner<L: Lanes, const N: usize>(ring: &mut [L; N], s: usize, (f, height): (L, L)) {
+    let sixth = height * L::splat(1.0 / 6.0);
+    let r = L::splat(1.0) - f;
+    add(ring, s, sixth * (f * f * f));
+    add(ring, s + 1, sixth * (r * r * r));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn residual_is_half_a_step_at_the_edge_and_vanishes_outside() {
-        assert!((step_residual(-1e-6f32) - 0.5).abs() < 1e-5);
-        assert!((step_residual(0.0f32) + 0.5).abs() < 1e-5);
-        assert_eq!(step_residual(2.5f32), 0.0);
-        assert!(step_residual(-2.5f32).abs() < 1e-7);
-        assert!(step_residual(3.0f32).abs() < 1e-7);
+    /// The band-limited unit step at signed distance `u` samples, straight from the
+    /// B-spline's definition by numerical integration (the reference for the taps).
+    fn smoothed_step(u: f64) -> f64 {
+        fn bspline(x: f64) -> f64 {
+            // Quartic cardinal B-spline via the truncated-power formula, support ±2.5.
+            let p = |t: f64| if t > 0.0 { t.powi(4) } else { 0.0 };
+            (p(x + 2.5) - 5.0 * p(x + 1.5) + 10.0 * p(x + 0.5) - 10.0 * p(x - 0.5)
+                + 5.0 * p(x - 1.5)
+                - p(x - 2.5))
+                / 24.0
+        }
+        let steps = 20_000;
+        let h = (u + 2.5).max(0.0) / steps as f64;
+        let s: f64 = (0..steps)
+            .map(|k| bspline(-2.5 + (k as f64 + 0.5) * h) * h)
+            .sum();
+        s
     }
 
     #[test]
-    fn band_limited_step_is_monotonic() {
-        // naive step + residual should rise smoothly from 0 to 1.
-        let mut last = -1.0f32;
-        for i in -300..300 {
-            let u = i as f32 / 100.0;
-            let naive = if u < 0.0 { 0.0 } else { 1.0 };
-            let smooth = naive + step_residual(u);
-            assert!(smooth >= last - 1e-6, "not monotonic at {u}");
-            last = smooth;
+    fn step_taps_match_the_integrated_b_spline() {
+        for k in 0..=20 {
+            let f = k as f64 / 20.0;
+            let taps = step_taps(f as f32);
+            for (i, tap) in taps.iter().enumerate() {
+                let u = f - 3.0 + i as f64;
+                // Taps 3…5 are the samples after the edge, where the naive step already is.
+                let naive = if i >= 3 { 1.0 } else { 0.0 };
+                let want = smoothed_step(u) - naive;
+                assert!(
+                    (*tap as f64 - want).abs() < 1e-5,
+                    "f {f}, tap {i}: {tap} against {want}"
+                );
+            }
         }
     }
 
     #[test]
-    fn distance_picks_the_nearer_side() {
-        assert!((distance(0.01f32, 0.0, 100.0) - 1.0).abs() < 1e-4);
-        assert!((distance(0.99f32, 0.0, 100.0) + 1.0).abs() < 1e-4);
-        assert!((distance(0.48f32, 0.5, 100.0) + 2.0).abs() < 1e-3);
+    fn band_limited_step_rises_monotonically_from_zero_to_one() {
+        // The naive unit step plus its taps, sampled around edges at many sub-sample
+        // positions, is monotonic and settles at 0 before and 1 after.
+        for k in 0..=16 {
+            let f = k as f32 / 16.0;
+            let mut ring = [0.0f32, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+            // Edge between samples 2 and 3: s = 2.
+            add_step(&mut ring, 2, (f, 1.0));
+            let mut last = -1e-6;
+            for (i, v) in ring.iter().enumerate() {
+                assert!(*v >= last - 1e-6, "f {f}: not monotonic at {i}: {ring:?}");
+                last = *v;
+            }
+            // The taps reach 2.5 samples from the edge, where the B-spline's tail is < 3e-4.
+            assert!(ring[0] < 3e-4 && ring[5] > 1.0 - 3e-4, "{ring:?}");
+        }
+    }
+
+    #[test]
+    fn blamp_taps_vanish_outside_one_sample() {
+        let mut ring = [0.0f32; 8];
+        add_corner(&mut ring, 3, (0.25, 6.0));
+        assert_eq!(ring[3], 0.25f32.powi(3));
+        assert_eq!(ring[4], 0.75f32.powi(3));
+        assert_eq!(ring.iter().filter(|v| **v != 0.0).count(), 2);
     }
 }

@@ -11,7 +11,9 @@ use crate::lanes::Lanes;
 use crate::limiter::soft_limit;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
-use crate::render::{RunParams, SourceLevels, render_groups, source_levels};
+use crate::render::{
+    RunParams, SourceLevels, oscillators_on, prime_oscillators, render_groups, source_levels,
+};
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -35,6 +37,8 @@ pub struct Engine<L: Lanes> {
     acc_r: [L; CONTROL_INTERVAL],
     levels: [SourceLevels<L>; CONTROL_INTERVAL],
     clock: u64,
+    /// Whether each oscillator ran in the last rendered run.
+    oscillators_on: [bool; 2],
     next_serial: u64,
     seed: u32,
     last_pitch: Option<f32>,
@@ -67,6 +71,7 @@ impl<L: Lanes> Engine<L> {
             acc_r: [L::default(); CONTROL_INTERVAL],
             levels: [[L::default(); 3]; CONTROL_INTERVAL],
             clock: 0,
+            oscillators_on: [false; 2],
             next_serial: 0,
             seed: 0x9E37_79B9,
             last_pitch: None,
@@ -189,6 +194,16 @@ impl<L: Lanes> Engine<L> {
         acc_l.fill(L::splat(0.0));
         acc_r.fill(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
+        let on = oscillators_on(&run);
+        let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
+        if restart.contains(&true) {
+            // An oscillator that was silent (level 0) starts again from its held phase.
+            let all = L::splat(0.0).eq(L::splat(0.0));
+            for g in &mut self.groups[..used] {
+                prime_oscillators(g, &run, tick_pos, all, restart);
+            }
+        }
+        self.oscillators_on = on;
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let (gain0, step) = self.gain;
         for (i, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {

@@ -16,6 +16,7 @@ pub mod limiter;
 pub mod load_history;
 pub mod math;
 pub mod motion;
+pub mod oscillator;
 pub mod patch;
 pub mod render;
 pub mod telemetry;

@@ -1,11 +1,16 @@
 //! The audio-rate kernel: oscillators → drive → filter → amp envelope → pan, for one lane
 //! group over a run of samples with fixed control values. Allocation-free, O(samples).
 
-use crate::blep::{BLEP_RADIUS, corner_residual, distance, step_residual};
+use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
-use crate::math::{saturate, sin_cycles};
+use crate::math::saturate;
+use crate::oscillator::{advance, prime, take};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
+
+// Ring slots follow absolute sample positions through `tick_pos`, so the ring must divide
+// the control interval.
+const _: () = assert!(CONTROL_INTERVAL.is_multiple_of(crate::oscillator::RING));
 
 /// Values shared by every voice for one run of samples (they change only at control ticks).
 #[derive(Clone, Copy, Debug)]
@@ -34,58 +39,6 @@ pub struct RunParams {
     pub k: f32,
     /// Samples since the last control tick at the run's first sample.
     pub tick_pos: usize,
-}
-
-/// One sample of a band-limited oscillator at phase `phase` (advanced by `dt`). `inv_dt` is
-/// 1/dt and `pw` the pulse width. Allocation-free, O(1).
-#[inline(always)]
-pub fn oscillator<L: Lanes>(wave: Waveform, phase: &mut L, dt: L, inv_dt: L, pw: L) -> L {
-    let p = *phase;
-    let zero = L::splat(0.0);
-    let radius = L::splat(BLEP_RADIUS);
-    let out = match wave {
-        Waveform::Sine => sin_cycles(p),
-        Waveform::Saw => {
-            let naive = p + p - L::splat(1.0);
-            let u = wrap_distance(p, inv_dt);
-            if u.abs().lt(radius).any() {
-                naive - L::splat(2.0) * step_residual(u)
-            } else {
-                naive
-            }
-        }
-        Waveform::Pulse => {
-            // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
-            let mut out = p.lt(pw).and(L::splat(2.0)) - (pw + pw);
-            // Each edge is corrected only when some lane is near it.
-            let u_rise = wrap_distance(p, inv_dt);
-            if u_rise.abs().lt(radius).any() {
-                out = out + L::splat(2.0) * step_residual(u_rise);
-            }
-            let u_fall = distance(p, pw, inv_dt);
-            if u_fall.abs().lt(radius).any() {
-                out = out - L::splat(2.0) * step_residual(u_fall);
-            }
-            out
-        }
-        Waveform::Triangle => {
-            let naive = L::splat(4.0) * (p - L::splat(0.5)).abs() - L::splat(1.0);
-            let t_peak = distance(p, zero, inv_dt);
-            let t_trough = distance(p, L::splat(0.5), inv_dt);
-            let slope = L::splat(8.0) * dt;
-            naive + slope * (corner_residual(t_trough) - corner_residual(t_peak))
-        }
-    };
-    let next = p + dt;
-    *phase = next - L::splat(1.0).le(next).and(L::splat(1.0));
-    out
-}
-
-/// Signed distance in samples to the phase wrap (cheaper than [`distance`] for `at` = 0).
-#[inline(always)]
-fn wrap_distance<L: Lanes>(p: L, inv_dt: L) -> L {
-    let q = p - L::splat(0.5).le(p).and(L::splat(1.0));
-    q * inv_dt
 }
 
 /// One sample of a TPT state-variable filter (Zavalishin's form) with coefficients
@@ -137,22 +90,52 @@ impl<L: Lanes> RunConsts<L> {
     }
 }
 
-/// One sample of one group: the voices' contributions to the left and right mix.
+/// Whether each oscillator runs during `run` (a silent one keeps its phase and ring still).
+pub fn oscillators_on(run: &RunParams) -> [bool; 2] {
+    [run.level1 != (0.0, 0.0), run.level2 != (0.0, 0.0)]
+}
+
+/// (Re)start the oscillators picked by `which` in the lanes of `mask` at output sample `n`
+/// (see [`prime`]): for new notes, and for every voice when a silent oscillator comes back.
+/// Allocation-free, O(1).
+pub fn prime_oscillators<L: Lanes>(
+    g: &mut VoiceGroup<L>,
+    run: &RunParams,
+    n: usize,
+    mask: L,
+    which: [bool; 2],
+) {
+    let (pw1, pw2) = (L::splat(run.pw1), L::splat(run.pw2));
+    if which[0] {
+        let steps = [g.dt1, g.inv_dt1, pw1];
+        prime(run.wave1, &mut g.phase1, steps, &mut g.ring1, n, mask);
+    }
+    if which[1] {
+        let steps = [g.dt2, g.inv_dt2, pw2];
+        prime(run.wave2, &mut g.phase2, steps, &mut g.ring2, n, mask);
+    }
+}
+
+/// One sample of one group at output sample `n`: the voices' contributions to the left and
+/// right mix.
 #[inline(always)]
 fn voice_sample<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
     c: &RunConsts<L>,
     [lvl1, lvl2, lvln]: SourceLevels<L>,
+    n: usize,
 ) -> (L, L) {
     let mut x = L::splat(0.0);
     if run.level1 != (0.0, 0.0) {
-        let o = oscillator(run.wave1, &mut g.phase1, g.dt1, g.inv_dt1, c.pw1);
-        x = x + o * lvl1;
+        let steps = [g.dt1, g.inv_dt1, c.pw1];
+        advance(run.wave1, &mut g.phase1, steps, &mut g.ring1, n);
+        x = x + take(&mut g.ring1, n) * lvl1;
     }
     if run.level2 != (0.0, 0.0) {
-        let o = oscillator(run.wave2, &mut g.phase2, g.dt2, g.inv_dt2, c.pw2);
-        x = x + o * lvl2;
+        let steps = [g.dt2, g.inv_dt2, c.pw2];
+        advance(run.wave2, &mut g.phase2, steps, &mut g.ring2, n);
+        x = x + take(&mut g.ring2, n) * lvl2;
     }
     if run.noise != (0.0, 0.0) {
         x = x + L::noise(&mut g.noise) * lvln;
@@ -183,7 +166,9 @@ fn voice_sample<L: Lanes>(
 }
 
 /// Render `acc_l.len()` samples of a slice of groups, adding each voice's stereo output into
-/// the per-lane accumulators; `levels` comes from [`source_levels`]. Groups go two at a time
+/// the per-lane accumulators; `levels` comes from [`source_levels`]. The run starts at
+/// output sample `run.tick_pos` (the absolute position modulo the control interval, which
+/// the oscillator rings divide). Groups go two at a time
 /// so the filter's sample-to-sample dependency chains of two groups overlap.
 /// Allocation-free, O(groups × samples).
 pub fn render_groups<L: Lanes>(
@@ -197,16 +182,19 @@ pub fn render_groups<L: Lanes>(
     let mut pairs = groups.chunks_exact_mut(2);
     for pair in &mut pairs {
         let [a, b] = pair else { continue };
-        for ((out_l, out_r), lvl) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels) {
-            let (al, ar) = voice_sample(a, run, &c, *lvl);
-            let (bl, br) = voice_sample(b, run, &c, *lvl);
+        let samples = acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels);
+        for (i, ((out_l, out_r), lvl)) in samples.enumerate() {
+            let n = run.tick_pos + i;
+            let (al, ar) = voice_sample(a, run, &c, *lvl, n);
+            let (bl, br) = voice_sample(b, run, &c, *lvl, n);
             *out_l = *out_l + al + bl;
             *out_r = *out_r + ar + br;
         }
     }
     for g in pairs.into_remainder() {
-        for ((out_l, out_r), lvl) in acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels) {
-            let (l, r) = voice_sample(g, run, &c, *lvl);
+        let samples = acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels);
+        for (i, ((out_l, out_r), lvl)) in samples.enumerate() {
+            let (l, r) = voice_sample(g, run, &c, *lvl, run.tick_pos + i);
             *out_l = *out_l + l;
             *out_r = *out_r + r;
         }

@@ -2,6 +2,7 @@
 //! field is one `Lanes` value, so one instruction advances every voice of the group.
 
 use crate::lanes::Lanes;
+use crate::oscillator::{RING, Ring};
 
 macro_rules! voice_group {
     ($(#[doc = $doc:literal] $field:ident,)*) => {
@@ -13,6 +14,10 @@ macro_rules! voice_group {
             pub noise: L::Bits,
             /// Sample-and-hold LFO generator state, one xorshift32 per lane.
             pub lfo_rng: L::Bits,
+            /// Oscillator 1's coming output samples (see `oscillator`).
+            pub ring1: Ring<L>,
+            /// Oscillator 2's coming output samples.
+            pub ring2: Ring<L>,
         }
 
         impl<L: Lanes> VoiceGroup<L> {
@@ -21,11 +26,19 @@ macro_rules! voice_group {
                 $(self.$field.set_lane(to, src.$field.lane(from));)*
                 L::seed_noise(&mut self.noise, to, L::noise_lane(&src.noise, from));
                 L::seed_noise(&mut self.lfo_rng, to, L::noise_lane(&src.lfo_rng, from));
+                for slot in 0..RING {
+                    self.ring1[slot].set_lane(to, src.ring1[slot].lane(from));
+                    self.ring2[slot].set_lane(to, src.ring2[slot].lane(from));
+                }
             }
 
             /// Zero every field of one lane (an idle lane renders exact silence).
             pub fn clear_lane(&mut self, lane: usize) {
                 $(self.$field.set_lane(lane, 0.0);)*
+                for slot in 0..RING {
+                    self.ring1[slot].set_lane(lane, 0.0);
+                    self.ring2[slot].set_lane(lane, 0.0);
+                }
             }
         }
     };

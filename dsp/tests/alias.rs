@@ -1,23 +1,17 @@
 //! Band-limiting: a C7 saw at 48 kHz keeps every alias at least 40 dB below the fundamental.
 
 use octolane_dsp::Waveform;
-use octolane_dsp::render::oscillator;
+use octolane_dsp::oscillator::Oscillator;
 use rustfft::{FftPlanner, num_complex::Complex};
 
 /// Largest non-harmonic component of an oscillator relative to its fundamental, in dB.
 fn worst_alias_db(wave: Waveform, freq: f64, sample_rate: f64) -> f64 {
-    let dt = (freq / sample_rate) as f32;
-    let inv_dt = 1.0 / dt;
-    let mut phase = 0.0f32;
+    let mut osc = Oscillator::new(wave, (freq / sample_rate) as f32, 0.5, 0.0);
     // Settle a few cycles, then capture.
     for _ in 0..64 {
-        oscillator(wave, &mut phase, dt, inv_dt, 0.5);
+        osc.next_sample();
     }
-    worst_alias_of(
-        || oscillator(wave, &mut phase, dt, inv_dt, 0.5),
-        freq,
-        sample_rate,
-    )
+    worst_alias_of(|| osc.next_sample(), freq, sample_rate)
 }
 
 /// Largest non-harmonic component of a periodic signal relative to its fundamental, in dB.

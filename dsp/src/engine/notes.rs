@@ -5,6 +5,7 @@ use super::{Engine, LANE_CAPACITY};
 use crate::control;
 use crate::event::EventKind;
 use crate::lanes::Lanes;
+use crate::render::prime_oscillators;
 use crate::voice_alloc::{LaneInfo, oldest_fading, sounding, steal_key};
 use crate::voice_group::{Stage, VoiceGroup};
 
@@ -280,6 +281,7 @@ impl<L: Lanes> Engine<L> {
             let g = &mut self.groups[gi];
             let out = control::outputs(g, &c);
             control::apply(g, &out, mask, false);
+            prime_oscillators(g, &self.run, self.clock as usize, mask, [true; 2]);
         }
     }
 }
