@@ -116,16 +116,16 @@ pub fn prime_oscillators<L: Lanes>(
     }
 }
 
-/// One sample of one group at output sample `n`: the voices' contributions to the left and
-/// right mix.
+/// The source of one group at output sample `n`: oscillators, noise and drive, the filter's
+/// input.
 #[inline(always)]
-fn voice_sample<L: Lanes>(
+fn source_sample<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
     c: &RunConsts<L>,
     [lvl1, lvl2, lvln]: SourceLevels<L>,
     n: usize,
-) -> (L, L) {
+) -> L {
     let mut x = L::splat(0.0);
     if run.level1 != (0.0, 0.0) {
         let steps = [g.dt1, g.inv_dt1, c.pw1];
@@ -143,6 +143,18 @@ fn voice_sample<L: Lanes>(
     if run.drive_in != 1.0 {
         x = saturate(x * c.drive_in) * c.drive_out;
     }
+    x
+}
+
+/// Filter, amp envelope and pan of one group's source sample `x`: the voices'
+/// contributions to the left and right mix.
+#[inline(always)]
+fn shape_sample<L: Lanes>(
+    g: &mut VoiceGroup<L>,
+    run: &RunParams,
+    c: &RunConsts<L>,
+    x: L,
+) -> (L, L) {
     let y = match run.mode {
         FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
         FilterMode::Lp24 => {
@@ -165,12 +177,47 @@ fn voice_sample<L: Lanes>(
     out
 }
 
+/// Render `K` groups side by side over the run, software-pipelined: each step computes the
+/// sources of the next sample while the filters work on the current one, so the two
+/// dependency chains (and those of the `K` groups) overlap instead of following each other.
+#[inline(always)]
+fn render_set<L: Lanes, const K: usize>(
+    mut set: [&mut VoiceGroup<L>; K],
+    run: &RunParams,
+    c: &RunConsts<L>,
+    levels: &[SourceLevels<L>],
+    acc_l: &mut [L],
+    acc_r: &mut [L],
+) {
+    let Some(first) = levels.first() else {
+        return;
+    };
+    let mut x = [L::splat(0.0); K];
+    for (g, x) in set.iter_mut().zip(&mut x) {
+        *x = source_sample(g, run, c, *first, run.tick_pos);
+    }
+    let last = levels.len() - 1;
+    for (i, (out_l, out_r)) in acc_l.iter_mut().zip(acc_r.iter_mut()).enumerate() {
+        let mut next = [L::splat(0.0); K];
+        if i < last {
+            for (g, next) in set.iter_mut().zip(&mut next) {
+                *next = source_sample(g, run, c, levels[i + 1], run.tick_pos + i + 1);
+            }
+        }
+        for (g, x) in set.iter_mut().zip(x) {
+            let (l, r) = shape_sample(g, run, c, x);
+            *out_l = *out_l + l;
+            *out_r = *out_r + r;
+        }
+        x = next;
+    }
+}
+
 /// Render `acc_l.len()` samples of a slice of groups, adding each voice's stereo output into
-/// the per-lane accumulators; `levels` comes from [`source_levels`]. The run starts at
-/// output sample `run.tick_pos` (the absolute position modulo the control interval, which
-/// the oscillator rings divide). Groups go two at a time
-/// so the filter's sample-to-sample dependency chains of two groups overlap.
-/// Allocation-free, O(groups × samples).
+/// the per-lane accumulators; `levels` comes from [`source_levels`] (one entry per sample).
+/// The run starts at output sample `run.tick_pos` (the absolute position modulo the control
+/// interval, which the oscillator rings divide). Groups go two at a time so their dependency
+/// chains overlap. Allocation-free, O(groups × samples).
 pub fn render_groups<L: Lanes>(
     groups: &mut [VoiceGroup<L>],
     run: &RunParams,
@@ -182,21 +229,9 @@ pub fn render_groups<L: Lanes>(
     let mut pairs = groups.chunks_exact_mut(2);
     for pair in &mut pairs {
         let [a, b] = pair else { continue };
-        let samples = acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels);
-        for (i, ((out_l, out_r), lvl)) in samples.enumerate() {
-            let n = run.tick_pos + i;
-            let (al, ar) = voice_sample(a, run, &c, *lvl, n);
-            let (bl, br) = voice_sample(b, run, &c, *lvl, n);
-            *out_l = *out_l + al + bl;
-            *out_r = *out_r + ar + br;
-        }
+        render_set([a, b], run, &c, levels, acc_l, acc_r);
     }
     for g in pairs.into_remainder() {
-        let samples = acc_l.iter_mut().zip(acc_r.iter_mut()).zip(levels);
-        for (i, ((out_l, out_r), lvl)) in samples.enumerate() {
-            let (l, r) = voice_sample(g, run, &c, *lvl, run.tick_pos + i);
-            *out_l = *out_l + l;
-            *out_r = *out_r + r;
-        }
+        render_set([g], run, &c, levels, acc_l, acc_r);
     }
 }
