@@ -95,8 +95,8 @@ pub struct ControlParams {
 pub struct ControlOutputs<L: Lanes> {
     dt1: L,
     dt2: L,
-    fa: (L, L, L),
-    fb: (L, L, L),
+    fa: [L; 3],
+    fb: [L; 3],
     gain_l: L,
     gain_r: L,
 }
@@ -184,10 +184,15 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
         .max(L::splat(1e-7))
 }
 
-/// (g, g + k, 1 / (1 + g(g + k))): the TPT state-variable filter's coefficients.
-fn svf_coefs<L: Lanes>(g: L, k: L) -> (L, L, L) {
-    let gk = g + k;
-    (g, gk, L::splat(1.0) / (L::splat(1.0) + g * gk))
+/// The TPT state-variable coefficients (g, g + k, d = 1 / (1 + g(g + k))) of both filter
+/// stages for prewarped gain `g`: the resonant stage's damping `k` and the Butterworth
+/// stage's √2. One division serves both stages.
+fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
+    let one = L::splat(1.0);
+    let (gk_a, gk_b) = (g + k, g + L::splat(std::f32::consts::SQRT_2));
+    let (qa, qb) = (one + g * gk_a, one + g * gk_b);
+    let r = one / (qa * qb);
+    ([g, gk_a, qb * r], [g, gk_b, qa * r])
 }
 
 /// Compute the per-lane control values from the group's current state. Pure, O(1).
@@ -215,8 +220,7 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
         .max(L::splat(10.0))
         .min(L::splat(nyquist_guard));
     let gain = tan(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
-    let fa = svf_coefs(gain, L::splat(c.k));
-    let fb = svf_coefs(gain, L::splat(std::f32::consts::SQRT_2));
+    let (fa, fb) = svf_coefs(gain, L::splat(c.k));
 
     let one = L::splat(1.0);
     let vel_gain = one - L::splat(c.vel_sens) * (one - g.velocity);
@@ -236,30 +240,38 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
     }
 }
 
-/// Install control outputs into the lanes selected by `mask`. With `ramp`, gains glide to
-/// their new values over the next interval; without, they jump (a note that just started).
+/// Install control outputs into the lanes selected by `mask` (every lane for `None`: a
+/// plain store, so the tick of a whole group pays no per-lane blend). With `ramp`, gains
+/// glide to their new values over the next interval; without, they jump (a note that just
+/// started).
 #[inline(always)]
-pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: L, ramp: bool) {
+pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: Option<L>, ramp: bool) {
+    let pick = |new: L, old: L| match mask {
+        Some(mask) => mask.select(new, old),
+        None => new,
+    };
     let one = L::splat(1.0);
-    g.dt1 = mask.select(o.dt1, g.dt1);
-    g.dt2 = mask.select(o.dt2, g.dt2);
-    g.inv_dt1 = mask.select(one / o.dt1, g.inv_dt1);
-    g.inv_dt2 = mask.select(one / o.dt2, g.inv_dt2);
-    g.fa1 = mask.select(o.fa.0, g.fa1);
-    g.fa2 = mask.select(o.fa.1, g.fa2);
-    g.fa3 = mask.select(o.fa.2, g.fa3);
-    g.fb1 = mask.select(o.fb.0, g.fb1);
-    g.fb2 = mask.select(o.fb.1, g.fb2);
-    g.fb3 = mask.select(o.fb.2, g.fb3);
+    g.dt1 = pick(o.dt1, g.dt1);
+    g.dt2 = pick(o.dt2, g.dt2);
+    // One division for both reciprocals (dt ≥ 1e-7, so the product stays normal).
+    let r = one / (o.dt1 * o.dt2);
+    g.inv_dt1 = pick(o.dt2 * r, g.inv_dt1);
+    g.inv_dt2 = pick(o.dt1 * r, g.inv_dt2);
+    g.fa1 = pick(o.fa[0], g.fa1);
+    g.fa2 = pick(o.fa[1], g.fa2);
+    g.fa3 = pick(o.fa[2], g.fa3);
+    g.fb1 = pick(o.fb[0], g.fb1);
+    g.fb2 = pick(o.fb[1], g.fb2);
+    g.fb3 = pick(o.fb[2], g.fb3);
     if ramp {
         let step = L::splat(1.0 / CONTROL_INTERVAL as f32);
-        g.dgain_l = mask.select((o.gain_l - g.gain_l) * step, g.dgain_l);
-        g.dgain_r = mask.select((o.gain_r - g.gain_r) * step, g.dgain_r);
+        g.dgain_l = pick((o.gain_l - g.gain_l) * step, g.dgain_l);
+        g.dgain_r = pick((o.gain_r - g.gain_r) * step, g.dgain_r);
     } else {
-        g.gain_l = mask.select(o.gain_l, g.gain_l);
-        g.gain_r = mask.select(o.gain_r, g.gain_r);
-        g.dgain_l = mask.select(L::splat(0.0), g.dgain_l);
-        g.dgain_r = mask.select(L::splat(0.0), g.dgain_r);
+        g.gain_l = pick(o.gain_l, g.gain_l);
+        g.gain_r = pick(o.gain_r, g.gain_r);
+        g.dgain_l = pick(L::splat(0.0), g.dgain_l);
+        g.dgain_r = pick(L::splat(0.0), g.dgain_r);
     }
 }
 

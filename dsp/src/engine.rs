@@ -222,13 +222,12 @@ impl<L: Lanes> Engine<L> {
         self.control = control;
         self.run = run;
         self.gain = gain;
-        let all = L::splat(0.0).eq(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
         let mut any_finished = false;
         for g in &mut self.groups[..used] {
             control::advance(g, &self.control);
             let out = control::outputs(g, &self.control);
-            control::apply(g, &out, all, true);
+            control::apply(g, &out, None, true);
             any_finished |= control::finished(g).any();
         }
         if any_finished {

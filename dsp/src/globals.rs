@@ -70,6 +70,17 @@ pub struct Globals {
     pub tempo_bpm: f64,
     /// Shared LFO phase for voices that do not retrigger.
     pub free_lfo_phase: f32,
+    /// Coefficients that change only with the patch, not every tick.
+    fixed: FixedCoefs,
+}
+
+/// Envelope and glide coefficients: they follow the patch and the sample rate only, so they
+/// are computed when the patch changes (16 `ln`/`exp` pairs) rather than at every tick.
+#[derive(Clone, Copy, Debug)]
+struct FixedCoefs {
+    amp: EnvCoefs,
+    modenv: EnvCoefs,
+    glide_k: f32,
 }
 
 /// Indices of the smoothed modulation depths.
@@ -136,6 +147,7 @@ impl Globals {
             sustain_down: false,
             tempo_bpm: 120.0,
             free_lfo_phase: 0.0,
+            fixed: FixedCoefs::new(&p, sample_rate),
         }
     }
 
@@ -147,6 +159,11 @@ impl Globals {
     /// Take a new patch; continuous values will glide to it. Allocation-free.
     pub fn set_patch(&mut self, patch: &Patch) {
         let p = patch.sanitized();
+        let old = &self.patch;
+        if (old.amp_env, old.mod_env, old.voice.glide_s) != (p.amp_env, p.mod_env, p.voice.glide_s)
+        {
+            self.fixed = FixedCoefs::new(&p, self.sample_rate);
+        }
         self.patch = p;
         self.cutoff_log2.target = p.filter.cutoff_hz.log2();
         self.resonance.target = p.filter.resonance;
@@ -159,29 +176,6 @@ impl Globals {
         self.gain.target = db_to_gain(p.voice.master_gain_db);
         for (d, target) in self.depths.iter_mut().zip(depth_targets(&p)) {
             d.target = target;
-        }
-    }
-
-    /// Per-sample coefficient reaching `fraction` of the way in `seconds` after `steps`.
-    fn coef(&self, seconds: f32, remaining: f32, step_samples: f32) -> f32 {
-        (remaining.ln() * step_samples / (seconds * self.sample_rate)).exp()
-    }
-
-    fn env_coefs(&self, e: &EnvPatch, step_samples: f32) -> EnvCoefs {
-        EnvCoefs {
-            attack: self.coef(e.attack_s, 1.0 - 1.0 / ATTACK_TARGET, step_samples),
-            decay: self.coef(e.decay_s, 1e-3, step_samples),
-            sustain: e.sustain,
-            release: self.coef(
-                e.release_s,
-                -RELEASE_TARGET / (1.0 - RELEASE_TARGET),
-                step_samples,
-            ),
-            fade: self.coef(
-                FADE_S,
-                -RELEASE_TARGET / (1.0 - RELEASE_TARGET),
-                step_samples,
-            ),
         }
     }
 
@@ -224,21 +218,16 @@ impl Globals {
         let lfo_inc = (self.lfo_hz() * interval / self.sample_rate).min(0.5);
         self.free_lfo_phase += lfo_inc;
         self.free_lfo_phase -= self.free_lfo_phase.floor();
-        let glide_k = if p.voice.glide_s > 0.0 {
-            1.0 - (-interval / (p.voice.glide_s * self.sample_rate)).exp()
-        } else {
-            1.0
-        };
         let transpose = |o: &crate::patch::OscPatch| {
             (o.octave * 12 + o.semitones) as f32 + o.fine_cents / 100.0
         };
         let unison = p.voice.unison as f32;
         let control = ControlParams {
-            glide_k,
+            glide_k: self.fixed.glide_k,
             lfo_inc,
             lfo_wave: p.lfo.wave,
-            amp: self.env_coefs(&p.amp_env, 1.0),
-            modenv: self.env_coefs(&p.mod_env, interval),
+            amp: self.fixed.amp,
+            modenv: self.fixed.modenv,
             bend_st: self.bend * p.voice.bend_range_st,
             vibrato_st: depth[LFO_PITCH] * self.mod_wheel,
             osc1_st: transpose(&p.osc1),
@@ -277,5 +266,39 @@ impl Globals {
             tick_pos: 0,
         };
         (control, run, gain)
+    }
+}
+
+impl FixedCoefs {
+    fn new(p: &Patch, sample_rate: f32) -> Self {
+        let interval = CONTROL_INTERVAL as f32;
+        let glide_k = if p.voice.glide_s > 0.0 {
+            1.0 - (-interval / (p.voice.glide_s * sample_rate)).exp()
+        } else {
+            1.0
+        };
+        Self {
+            amp: env_coefs(&p.amp_env, 1.0, sample_rate),
+            modenv: env_coefs(&p.mod_env, interval, sample_rate),
+            glide_k,
+        }
+    }
+}
+
+/// Coefficient per step of `step_samples` that leaves `remaining` of the distance to the
+/// target after `seconds`.
+fn coef(seconds: f32, remaining: f32, step_samples: f32, sample_rate: f32) -> f32 {
+    (remaining.ln() * step_samples / (seconds * sample_rate)).exp()
+}
+
+fn env_coefs(e: &EnvPatch, step_samples: f32, sample_rate: f32) -> EnvCoefs {
+    let to_silence = -RELEASE_TARGET / (1.0 - RELEASE_TARGET);
+    let coef = |seconds: f32, remaining: f32| coef(seconds, remaining, step_samples, sample_rate);
+    EnvCoefs {
+        attack: coef(e.attack_s, 1.0 - 1.0 / ATTACK_TARGET),
+        decay: coef(e.decay_s, 1e-3),
+        sustain: e.sustain,
+        release: coef(e.release_s, to_silence),
+        fade: coef(FADE_S, to_silence),
     }
 }

@@ -280,7 +280,7 @@ impl<L: Lanes> Engine<L> {
             }
             let g = &mut self.groups[gi];
             let out = control::outputs(g, &c);
-            control::apply(g, &out, mask, false);
+            control::apply(g, &out, Some(mask), false);
             prime_oscillators(g, &self.run, self.clock as usize, mask, [true; 2]);
         }
     }
