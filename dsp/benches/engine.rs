@@ -116,13 +116,22 @@ fn summary() {
 }
 
 fn main() {
-    if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
-        // A steady SIMD-only load for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
-        let voices = std::env::var("OCTOLANE_PROFILE_VOICES")
+    let profile_voices = || {
+        std::env::var("OCTOLANE_PROFILE_VOICES")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(1_024);
-        black_box(block_time::<wide::f32x8>(voices, Duration::from_secs(8)));
+            .unwrap_or(1_024)
+    };
+    // Steady single-engine loads for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
+    if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
+        black_box(block_time::<wide::f32x8>(
+            profile_voices(),
+            Duration::from_secs(8),
+        ));
+        return;
+    }
+    if std::env::var_os("OCTOLANE_PROFILE_SCALAR").is_some() {
+        black_box(block_time::<f32>(profile_voices(), Duration::from_secs(8)));
         return;
     }
     if std::env::var_os("OCTOLANE_SUMMARY_ONLY").is_some() {

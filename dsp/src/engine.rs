@@ -8,7 +8,7 @@ use crate::denormals::FlushDenormals;
 use crate::event::{Event, Transport};
 use crate::globals::Globals;
 use crate::lanes::Lanes;
-use crate::limiter::soft_limit;
+use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
 use crate::render::{
@@ -205,15 +205,12 @@ impl<L: Lanes> Engine<L> {
         }
         self.oscillators_on = on;
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
-        let (gain0, step) = self.gain;
-        for (i, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
-            let gain = gain0 + step * (tick_pos + i) as f32;
-            let (mix_l, mix_r) = (acc_l[i].sum() * gain, acc_r[i].sum() * gain);
-            // The limiter silences a non-finite sample; count it so tests can see it.
-            self.non_finite += u64::from(!mix_l.is_finite()) + u64::from(!mix_r.is_finite());
-            *l = soft_limit(mix_l);
-            *r = soft_limit(mix_r);
+        let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
+        for (i, (l, r)) in acc_l.iter().zip(acc_r.iter()).enumerate() {
+            mix[0][i] = l.sum();
+            mix[1][i] = r.sum();
         }
+        self.non_finite += output_run([&mix[0], &mix[1]], self.gain, tick_pos, left, right);
     }
 
     fn control_tick(&mut self) {

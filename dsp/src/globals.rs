@@ -72,6 +72,17 @@ pub struct Globals {
     pub free_lfo_phase: f32,
     /// Coefficients that change only with the patch, not every tick.
     fixed: FixedCoefs,
+    /// The last tick's outputs while nothing moves (see [`Globals::tick`]).
+    steady: Option<Steady>,
+}
+
+/// A tick's outputs, valid while the patch, every smoother and the performance controls
+/// stay as they were.
+#[derive(Clone, Copy, Debug)]
+struct Steady {
+    controls: [f32; 3],
+    tempo_bpm: f64,
+    outputs: (ControlParams, RunParams, (f32, f32)),
 }
 
 /// Envelope and glide coefficients: they follow the patch and the sample rate only, so they
@@ -148,6 +159,7 @@ impl Globals {
             tempo_bpm: 120.0,
             free_lfo_phase: 0.0,
             fixed: FixedCoefs::new(&p, sample_rate),
+            steady: None,
         }
     }
 
@@ -159,6 +171,9 @@ impl Globals {
     /// Take a new patch; continuous values will glide to it. Allocation-free.
     pub fn set_patch(&mut self, patch: &Patch) {
         let p = patch.sanitized();
+        if p != self.patch {
+            self.steady = None;
+        }
         let old = &self.patch;
         if (old.amp_env, old.mod_env, old.voice.glide_s) != (p.amp_env, p.mod_env, p.voice.glide_s)
         {
@@ -194,9 +209,51 @@ impl Globals {
         }
     }
 
+    fn smoothers(&self) -> impl Iterator<Item = &Smoothed> {
+        [
+            &self.cutoff_log2,
+            &self.resonance,
+            &self.drive,
+            &self.pw1,
+            &self.pw2,
+            &self.level1,
+            &self.level2,
+            &self.noise,
+            &self.gain,
+        ]
+        .into_iter()
+        .chain(&self.depths)
+    }
+
     /// Advance the smoothers one tick and return what voices and the kernel use until the
-    /// next one, plus the master gain ramp (start, step per sample). Allocation-free, O(1).
+    /// next one, plus the master gain ramp (start, step per sample). While the patch, the
+    /// smoothers and the performance controls stay still, the outputs do too, and the last
+    /// ones are returned as they are. Allocation-free, O(1).
     pub fn tick(&mut self) -> (ControlParams, RunParams, (f32, f32)) {
+        let controls = [self.bend, self.mod_wheel, self.pressure];
+        if let Some(steady) = self.steady
+            && steady.controls == controls
+            && steady.tempo_bpm.to_bits() == self.tempo_bpm.to_bits()
+        {
+            self.advance_free_lfo(steady.outputs.0.lfo_inc);
+            return steady.outputs;
+        }
+        let was_settled = self.smoothers().all(|s| s.now == s.target);
+        let outputs = self.compute_tick();
+        self.steady = was_settled.then_some(Steady {
+            controls,
+            tempo_bpm: self.tempo_bpm,
+            outputs,
+        });
+        outputs
+    }
+
+    fn advance_free_lfo(&mut self, lfo_inc: f32) {
+        self.free_lfo_phase += lfo_inc;
+        self.free_lfo_phase -= self.free_lfo_phase.floor();
+    }
+
+    fn compute_tick(&mut self) -> (ControlParams, RunParams, (f32, f32)) {
         let k = self.smoothing_k;
         let interval = CONTROL_INTERVAL as f32;
         let per_sample = |(a, b): (f32, f32)| (a, (b - a) / interval);
@@ -214,10 +271,9 @@ impl Globals {
             *d = smoothed.step(k).1;
         }
 
-        let p = &self.patch;
         let lfo_inc = (self.lfo_hz() * interval / self.sample_rate).min(0.5);
-        self.free_lfo_phase += lfo_inc;
-        self.free_lfo_phase -= self.free_lfo_phase.floor();
+        self.advance_free_lfo(lfo_inc);
+        let p = &self.patch;
         let transpose = |o: &crate::patch::OscPatch| {
             (o.octave * 12 + o.semitones) as f32 + o.fine_cents / 100.0
         };
@@ -300,5 +356,78 @@ fn env_coefs(e: &EnvPatch, step_samples: f32, sample_rate: f32) -> EnvCoefs {
         sustain: e.sustain,
         release: coef(e.release_s, to_silence),
         fade: coef(FADE_S, to_silence),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patch::{FilterMode, Waveform};
+
+    fn settled(patch: &Patch) -> Globals {
+        let mut g = Globals::new(patch, 48_000.0);
+        for _ in 0..4 {
+            g.tick();
+        }
+        g
+    }
+
+    #[test]
+    fn a_still_engine_repeats_its_outputs_and_keeps_the_free_lfo_running() {
+        let mut g = settled(&Patch::default());
+        let (c1, r1, gain1) = g.tick();
+        let phase = g.free_lfo_phase;
+        let (c2, r2, gain2) = g.tick();
+        assert_eq!(
+            format!("{c1:?} {r1:?} {gain1:?}"),
+            format!("{c2:?} {r2:?} {gain2:?}")
+        );
+        assert_ne!(g.free_lfo_phase, phase);
+    }
+
+    #[test]
+    fn any_change_reaches_the_next_tick_of_a_still_engine() {
+        let mut base = Patch::default();
+        base.lfo.to_pitch_st = 1.5;
+        base.voice.pressure_oct = 2.0;
+        let mut g = settled(&base);
+        let mut p = base;
+        p.osc1.wave = Waveform::Triangle;
+        p.filter.mode = FilterMode::Hp;
+        g.set_patch(&p);
+        let (_, run, _) = g.tick();
+        assert_eq!((run.wave1, run.mode), (Waveform::Triangle, FilterMode::Hp));
+
+        g.bend = 0.5;
+        assert_eq!(g.tick().0.bend_st, 0.5 * p.voice.bend_range_st);
+        assert!(p.voice.bend_range_st > 0.0);
+        g.mod_wheel = 1.0;
+        g.pressure = 1.0;
+        let (c, _, _) = g.tick();
+        assert_eq!((c.vibrato_st, c.pressure_oct), (1.5, 2.0));
+
+        let mut p2 = p;
+        p2.lfo.sync = true;
+        g.set_patch(&p2);
+        let before = g.tick().0.lfo_inc;
+        g.tempo_bpm = 60.0;
+        assert!(
+            g.tick().0.lfo_inc < before,
+            "a slower tempo slows a synced LFO"
+        );
+    }
+
+    #[test]
+    fn a_moving_smoother_ramps_until_it_settles() {
+        let mut g = settled(&Patch::default());
+        let mut p = Patch::default();
+        p.osc2.level = 0.0;
+        g.set_patch(&p);
+        let (_, run, _) = g.tick();
+        assert!(run.level2.1 < 0.0, "level 2 ramps down: {:?}", run.level2);
+        for _ in 0..2_000 {
+            g.tick();
+        }
+        assert_eq!(g.tick().1.level2, (0.0, 0.0));
     }
 }

@@ -1,24 +1,68 @@
-//! The output soft limiter: transparent below the knee, never above ±1.0.
+//! The output stage: master gain ramp and a soft limiter that is transparent below the knee
+//! and never reaches ±1.0, run eight output samples per `f32x8` in both engines.
+
+use crate::control::CONTROL_INTERVAL;
+use crate::lanes::Lanes;
+use wide::f32x8;
 
 /// Level where the limiter starts to bend the signal.
 pub const KNEE: f32 = 0.9;
 
-/// Soft-limit one sample: identity for |x| ≤ `KNEE`, above it a curve with slope 1 at the
-/// knee that approaches ±1.0 but never reaches it (no flat tops); 0 for a non-finite input.
-/// Allocation-free, O(1).
-#[inline]
-pub fn soft_limit(x: f32) -> f32 {
-    if !x.is_finite() {
-        return 0.0;
-    }
+/// Soft-limit samples: identity for |x| ≤ `KNEE`, above it a curve with slope 1 at the knee
+/// that approaches ±1.0 but never reaches it (no flat tops); 0 for a non-finite input.
+/// Branch-free. Allocation-free, O(1).
+#[inline(always)]
+pub fn soft_limit<L: Lanes>(x: L) -> L {
+    let zero = L::splat(0.0);
+    let knee = L::splat(KNEE);
+    let headroom = L::splat(1.0 - KNEE);
     let magnitude = x.abs();
-    if magnitude <= KNEE {
-        return x;
+    let over = (magnitude - knee) / headroom;
+    let bent = knee + headroom * over / (L::splat(1.0) + over);
+    let limited = magnitude.le(knee).select(x, x.lt(zero).select(-bent, bent));
+    // NaN fails every comparison and ∞ is above the largest finite value.
+    let finite = magnitude.le(L::splat(f32::MAX));
+    finite.and(limited)
+}
+
+/// Scale one run's mixed samples (at most `CONTROL_INTERVAL`, starting `tick_pos` samples
+/// after a control tick) by the master gain ramp (start, step per sample), limit them into
+/// `left` and `right`, and return how many mixed samples were not finite (they come out
+/// silent). Allocation-free, O(samples).
+pub fn output_run(
+    mix: [&[f32; CONTROL_INTERVAL]; 2],
+    (gain0, step): (f32, f32),
+    tick_pos: usize,
+    left: &mut [f32],
+    right: &mut [f32],
+) -> u64 {
+    let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
+    let mut non_finite = 0;
+    let mut out = [[0.0f32; CONTROL_INTERVAL]; 2];
+    for (channel, out) in mix.iter().zip(&mut out) {
+        for (chunk, (samples, limited)) in channel
+            .chunks_exact(8)
+            .zip(out.chunks_exact_mut(8))
+            .enumerate()
+        {
+            let first = (tick_pos + chunk * 8) as f32;
+            let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+            let gain = f32x8::splat(gain0) + f32x8::splat(step) * pos;
+            let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain;
+            let finite = x.abs().le(f32x8::splat(f32::MAX)).to_bitmask();
+            // Only the run's own samples count: the padding past `n` is zero.
+            let own = if chunk * 8 >= n {
+                0
+            } else {
+                (1u32 << (n - chunk * 8).min(8)) - 1
+            };
+            non_finite += u64::from((!finite & own).count_ones());
+            limited.copy_from_slice(&soft_limit(x).to_array());
+        }
     }
-    let headroom = 1.0 - KNEE;
-    let over = (magnitude - KNEE) / headroom;
-    let bent = KNEE + headroom * over / (1.0 + over);
-    bent.copysign(x)
+    left[..n].copy_from_slice(&out[0][..n]);
+    right[..n].copy_from_slice(&out[1][..n]);
+    non_finite
 }
 
 #[cfg(test)]
@@ -39,5 +83,23 @@ mod tests {
         }
         assert_eq!(soft_limit(f32::NAN), 0.0);
         assert_eq!(soft_limit(f32::INFINITY), 0.0);
+        assert_eq!(soft_limit(-2.0), -soft_limit(2.0));
+    }
+
+    #[test]
+    fn a_run_is_gained_limited_and_its_broken_samples_counted() {
+        let mut mix = [[0.5f32; CONTROL_INTERVAL]; 2];
+        mix[0][3] = f32::NAN;
+        mix[1][9] = f32::INFINITY;
+        mix[1][12] = f32::NAN; // past the run's 11 samples: not counted
+        let (mut left, mut right) = ([9.0f32; 11], [9.0f32; 11]);
+        // Gain ramps 1, 1.5, 2, … from the run's first sample (5 after the tick).
+        let broken = output_run([&mix[0], &mix[1]], (-1.5, 0.5), 5, &mut left, &mut right);
+        assert_eq!(broken, 2);
+        assert_eq!(left[0], 0.5);
+        assert_eq!(left[1], 0.75);
+        assert_eq!((left[3], right[9]), (0.0, 0.0));
+        assert_eq!(left[10], soft_limit(0.5 * 6.0));
+        assert!(left.iter().chain(&right).all(|x| x.abs() < 1.0));
     }
 }
