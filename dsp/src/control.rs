@@ -35,7 +35,7 @@ pub struct EnvCoefs {
 }
 
 /// Everything a control tick needs that is the same for every voice.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ControlParams {
     /// Glide step per tick, 0…1 (1 = no glide).
     pub glide_k: f32,

@@ -6,7 +6,7 @@ use crate::MAX_VOICES;
 use crate::control::{self, CONTROL_INTERVAL};
 use crate::denormals::FlushDenormals;
 use crate::event::{Event, Transport};
-use crate::globals::Globals;
+use crate::globals::{Globals, Tick};
 use crate::lanes::Lanes;
 use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
@@ -30,9 +30,7 @@ pub struct Engine<L: Lanes> {
     lanes: Vec<LaneInfo>,
     globals: Globals,
     held: HeldKeys,
-    control: control::ControlParams,
-    run: RunParams,
-    gain: (f32, f32),
+    tick: Tick,
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
     levels: [SourceLevels<L>; CONTROL_INTERVAL],
@@ -58,15 +56,14 @@ impl<L: Lanes> Engine<L> {
             48_000.0
         };
         let mut globals = Globals::new(&Patch::default(), sample_rate);
-        let (control, run, gain) = globals.tick();
+        let mut tick = Tick::default();
+        globals.tick(&mut tick);
         Self {
             groups: vec![VoiceGroup::default(); LANE_CAPACITY.div_ceil(L::WIDTH)],
             lanes: Vec::with_capacity(LANE_CAPACITY),
             globals,
             held: HeldKeys::default(),
-            control,
-            run,
-            gain,
+            tick,
             acc_l: [L::default(); CONTROL_INTERVAL],
             acc_r: [L::default(); CONTROL_INTERVAL],
             levels: [[L::default(); 3]; CONTROL_INTERVAL],
@@ -91,7 +88,7 @@ impl<L: Lanes> Engine<L> {
         self.motion = motion;
         self.set_patch(&patch);
         self.globals = Globals::new(&patch, self.globals.sample_rate());
-        (self.control, self.run, self.gain) = self.globals.tick();
+        self.globals.tick(&mut self.tick);
     }
 
     /// Silence every voice and forget held keys and controllers. Allocation-free.
@@ -185,7 +182,7 @@ impl<L: Lanes> Engine<L> {
         let tick_pos = (self.clock % CONTROL_INTERVAL as u64) as usize;
         let run = RunParams {
             tick_pos,
-            ..self.run
+            ..self.tick.run
         };
         let levels = &mut self.levels[..n];
         source_levels(&run, levels);
@@ -210,20 +207,18 @@ impl<L: Lanes> Engine<L> {
             mix[0][i] = l.sum();
             mix[1][i] = r.sum();
         }
-        self.non_finite += output_run([&mix[0], &mix[1]], self.gain, tick_pos, left, right);
+        self.non_finite += output_run([&mix[0], &mix[1]], self.tick.gain, tick_pos, left, right);
     }
 
     fn control_tick(&mut self) {
-        let (mut control, mut run, gain) = self.globals.tick();
-        self.motion.tick(self.clock, &mut control, &mut run);
-        self.control = control;
-        self.run = run;
-        self.gain = gain;
+        self.globals.tick(&mut self.tick);
+        let Tick { control, run, .. } = &mut self.tick;
+        self.motion.tick(self.clock, control, run);
         let used = self.lanes.len().div_ceil(L::WIDTH);
         let mut any_finished = false;
         for g in &mut self.groups[..used] {
-            control::advance(g, &self.control);
-            let out = control::outputs(g, &self.control);
+            control::advance(g, &self.tick.control);
+            let out = control::outputs(g, &self.tick.control);
             control::apply(g, &out, None, true);
             any_finished |= control::finished(g).any();
         }

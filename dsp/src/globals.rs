@@ -76,13 +76,24 @@ pub struct Globals {
     steady: Option<Steady>,
 }
 
+/// What a control tick gives the voices and the kernel until the next one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tick {
+    /// Values every voice's control step reads.
+    pub control: ControlParams,
+    /// Values the audio-rate kernel reads.
+    pub run: RunParams,
+    /// Master gain ramp: (start, step per sample).
+    pub gain: (f32, f32),
+}
+
 /// A tick's outputs, valid while the patch, every smoother and the performance controls
 /// stay as they were.
 #[derive(Clone, Copy, Debug)]
 struct Steady {
     controls: [f32; 3],
     tempo_bpm: f64,
-    outputs: (ControlParams, RunParams, (f32, f32)),
+    outputs: Tick,
 }
 
 /// Envelope and glide coefficients: they follow the patch and the sample rate only, so they
@@ -225,27 +236,28 @@ impl Globals {
         .chain(&self.depths)
     }
 
-    /// Advance the smoothers one tick and return what voices and the kernel use until the
-    /// next one, plus the master gain ramp (start, step per sample). While the patch, the
-    /// smoothers and the performance controls stay still, the outputs do too, and the last
-    /// ones are returned as they are. Allocation-free, O(1).
-    pub fn tick(&mut self) -> (ControlParams, RunParams, (f32, f32)) {
+    /// Advance the smoothers one tick and write what voices and the kernel use until the
+    /// next one into `out` (in place: the engine reads it field by field right after, and
+    /// a copy of a freshly written struct would stall on store forwarding). While the patch,
+    /// the smoothers and the performance controls stay still, the outputs do too, and the
+    /// last ones are reused. Allocation-free, O(1).
+    pub fn tick(&mut self, out: &mut Tick) {
         let controls = [self.bend, self.mod_wheel, self.pressure];
-        if let Some(steady) = self.steady
+        if let Some(steady) = &self.steady
             && steady.controls == controls
             && steady.tempo_bpm.to_bits() == self.tempo_bpm.to_bits()
         {
-            self.advance_free_lfo(steady.outputs.0.lfo_inc);
-            return steady.outputs;
+            *out = steady.outputs;
+            self.advance_free_lfo(out.control.lfo_inc);
+            return;
         }
         let was_settled = self.smoothers().all(|s| s.now == s.target);
-        let outputs = self.compute_tick();
+        self.compute_tick(out);
         self.steady = was_settled.then_some(Steady {
             controls,
             tempo_bpm: self.tempo_bpm,
-            outputs,
+            outputs: *out,
         });
-        outputs
     }
 
     fn advance_free_lfo(&mut self, lfo_inc: f32) {
@@ -253,7 +265,7 @@ impl Globals {
         self.free_lfo_phase -= self.free_lfo_phase.floor();
     }
 
-    fn compute_tick(&mut self) -> (ControlParams, RunParams, (f32, f32)) {
+    fn compute_tick(&mut self, out: &mut Tick) {
         let k = self.smoothing_k;
         let interval = CONTROL_INTERVAL as f32;
         let per_sample = |(a, b): (f32, f32)| (a, (b - a) / interval);
@@ -278,7 +290,7 @@ impl Globals {
             (o.octave * 12 + o.semitones) as f32 + o.fine_cents / 100.0
         };
         let unison = p.voice.unison as f32;
-        let control = ControlParams {
+        out.control = ControlParams {
             glide_k: self.fixed.glide_k,
             lfo_inc,
             lfo_wave: p.lfo.wave,
@@ -307,7 +319,7 @@ impl Globals {
             lane_pan: 0.0,
         };
         let drive_in = 1.0 + 9.0 * drive;
-        let run = RunParams {
+        out.run = RunParams {
             wave1: p.osc1.wave,
             wave2: p.osc2.wave,
             pw1,
@@ -321,7 +333,7 @@ impl Globals {
             k: resonance_to_k(resonance),
             tick_pos: 0,
         };
-        (control, run, gain)
+        out.gain = gain;
     }
 }
 
@@ -367,21 +379,24 @@ mod tests {
     fn settled(patch: &Patch) -> Globals {
         let mut g = Globals::new(patch, 48_000.0);
         for _ in 0..4 {
-            g.tick();
+            tick(&mut g);
         }
         g
+    }
+
+    fn tick(g: &mut Globals) -> Tick {
+        let mut out = Tick::default();
+        g.tick(&mut out);
+        out
     }
 
     #[test]
     fn a_still_engine_repeats_its_outputs_and_keeps_the_free_lfo_running() {
         let mut g = settled(&Patch::default());
-        let (c1, r1, gain1) = g.tick();
+        let first = tick(&mut g);
         let phase = g.free_lfo_phase;
-        let (c2, r2, gain2) = g.tick();
-        assert_eq!(
-            format!("{c1:?} {r1:?} {gain1:?}"),
-            format!("{c2:?} {r2:?} {gain2:?}")
-        );
+        let second = tick(&mut g);
+        assert_eq!(format!("{first:?}"), format!("{second:?}"));
         assert_ne!(g.free_lfo_phase, phase);
     }
 
@@ -395,24 +410,24 @@ mod tests {
         p.osc1.wave = Waveform::Triangle;
         p.filter.mode = FilterMode::Hp;
         g.set_patch(&p);
-        let (_, run, _) = g.tick();
+        let run = tick(&mut g).run;
         assert_eq!((run.wave1, run.mode), (Waveform::Triangle, FilterMode::Hp));
 
         g.bend = 0.5;
-        assert_eq!(g.tick().0.bend_st, 0.5 * p.voice.bend_range_st);
+        assert_eq!(tick(&mut g).control.bend_st, 0.5 * p.voice.bend_range_st);
         assert!(p.voice.bend_range_st > 0.0);
         g.mod_wheel = 1.0;
         g.pressure = 1.0;
-        let (c, _, _) = g.tick();
+        let c = tick(&mut g).control;
         assert_eq!((c.vibrato_st, c.pressure_oct), (1.5, 2.0));
 
         let mut p2 = p;
         p2.lfo.sync = true;
         g.set_patch(&p2);
-        let before = g.tick().0.lfo_inc;
+        let before = tick(&mut g).control.lfo_inc;
         g.tempo_bpm = 60.0;
         assert!(
-            g.tick().0.lfo_inc < before,
+            tick(&mut g).control.lfo_inc < before,
             "a slower tempo slows a synced LFO"
         );
     }
@@ -423,11 +438,11 @@ mod tests {
         let mut p = Patch::default();
         p.osc2.level = 0.0;
         g.set_patch(&p);
-        let (_, run, _) = g.tick();
+        let run = tick(&mut g).run;
         assert!(run.level2.1 < 0.0, "level 2 ramps down: {:?}", run.level2);
         for _ in 0..2_000 {
-            g.tick();
+            tick(&mut g);
         }
-        assert_eq!(g.tick().1.level2, (0.0, 0.0));
+        assert_eq!(tick(&mut g).run.level2, (0.0, 0.0));
     }
 }

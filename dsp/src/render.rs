@@ -13,7 +13,7 @@ use crate::voice_group::VoiceGroup;
 const _: () = assert!(CONTROL_INTERVAL.is_multiple_of(crate::oscillator::RING));
 
 /// Values shared by every voice for one run of samples (they change only at control ticks).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct RunParams {
     /// Oscillator 1 waveform.
     pub wave1: Waveform,

@@ -79,7 +79,7 @@ impl<L: Lanes> Engine<L> {
         }
         info.released = true;
         info.sustained = false;
-        let release = self.control.amp.release;
+        let release = self.tick.control.amp.release;
         let (g, l) = self.lane_mut(i);
         g.amp_stage.set_lane(l, Stage::RELEASE);
         g.amp_target.set_lane(l, control::RELEASE_TARGET);
@@ -89,7 +89,7 @@ impl<L: Lanes> Engine<L> {
     }
 
     pub(super) fn fade_where(&mut self, pick: impl Fn(&LaneInfo) -> bool) {
-        let fade = self.control.amp.fade;
+        let fade = self.tick.control.amp.fade;
         for i in 0..self.lanes.len() {
             if self.lanes[i].fading || !pick(&self.lanes[i]) {
                 continue;
@@ -226,7 +226,7 @@ impl<L: Lanes> Engine<L> {
         } else {
             self.globals.free_lfo_phase
         };
-        let c = self.control;
+        let c = self.tick.control;
         let first = self.lanes.len();
         for j in 0..unison {
             let spread = if unison > 1 {
@@ -281,7 +281,7 @@ impl<L: Lanes> Engine<L> {
             let g = &mut self.groups[gi];
             let out = control::outputs(g, &c);
             control::apply(g, &out, Some(mask), false);
-            prime_oscillators(g, &self.run, self.clock as usize, mask, [true; 2]);
+            prime_oscillators(g, &self.tick.run, self.clock as usize, mask, [true; 2]);
         }
     }
 }
