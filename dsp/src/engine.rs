@@ -33,7 +33,7 @@ pub struct Engine<L: Lanes> {
     tick: Tick,
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
-    levels: [SourceLevels<L>; CONTROL_INTERVAL],
+    levels: [SourceLevels; CONTROL_INTERVAL],
     clock: u64,
     /// Whether each oscillator ran in the last rendered run.
     oscillators_on: [bool; 2],
@@ -66,7 +66,7 @@ impl<L: Lanes> Engine<L> {
             tick,
             acc_l: [L::default(); CONTROL_INTERVAL],
             acc_r: [L::default(); CONTROL_INTERVAL],
-            levels: [[L::default(); 3]; CONTROL_INTERVAL],
+            levels: [[0.0; 3]; CONTROL_INTERVAL],
             clock: 0,
             oscillators_on: [false; 2],
             next_serial: 0,

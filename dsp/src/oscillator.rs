@@ -246,6 +246,29 @@ mod tests {
     }
 
     #[test]
+    fn priming_a_used_ring_restarts_exactly_like_a_fresh_oscillator() {
+        // A ring full of another sound (an oscillator that fell silent mid-cycle), primed
+        // at sample 13 from phase 0.97, plays what a new oscillator at 0.97 plays.
+        let (dt, pw) = (0.013f32, 0.4f32);
+        let steps = [dt, 1.0 / dt, pw];
+        let mut ring = [0.37f32; RING];
+        let mut phase = 0.97f32;
+        prime(
+            Waveform::Pulse,
+            &mut phase,
+            steps,
+            &mut ring,
+            13,
+            f32::from_bits(!0),
+        );
+        let mut fresh = Oscillator::new(Waveform::Pulse, dt, pw, 0.97);
+        for n in 13..13 + 200 {
+            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n);
+            assert_eq!(take(&mut ring, n), fresh.next_sample(), "sample {n}");
+        }
+    }
+
+    #[test]
     fn priming_touches_only_the_masked_lanes() {
         use wide::f32x8;
         let mut ring = [f32x8::splat(7.0); RING];
