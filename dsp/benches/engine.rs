@@ -73,6 +73,14 @@ fn block_time<L: Lanes>(voices: usize, budget: Duration) -> f64 {
     samples[samples.len() / 2]
 }
 
+fn run_blocks<L: Lanes>(voices: usize, blocks: usize) {
+    let (mut engine, mut l, mut r) = warmed::<L>(voices);
+    for _ in 0..blocks {
+        engine.process(&[], &mut l, &mut r);
+        black_box(&l);
+    }
+}
+
 fn criterion_cases(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine_block_512");
     for voices in VOICE_COUNTS {
@@ -122,6 +130,17 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(1_024)
     };
+    // A fixed number of blocks after the warm-up, for instruction counts under
+    // `valgrind --tool=callgrind` (run it twice with different counts and subtract).
+    if let Some(blocks) = std::env::var("OCTOLANE_COUNT_BLOCKS").ok().and_then(|b| b.parse().ok()) {
+        let scalar = std::env::var_os("OCTOLANE_PROFILE_SCALAR").is_some();
+        if scalar {
+            run_blocks::<f32>(profile_voices(), blocks);
+        } else {
+            run_blocks::<wide::f32x8>(profile_voices(), blocks);
+        }
+        return;
+    }
     // Steady single-engine loads for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
     if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
         black_box(block_time::<wide::f32x8>(

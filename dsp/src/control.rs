@@ -135,7 +135,9 @@ pub fn advance<L: Lanes>(g: &mut VoiceGroup<L>, c: &ControlParams) {
 
 fn finish_attack<L: Lanes>(stage: L, level: L) -> L {
     let done = stage_is(stage, Stage::ATTACK).and(L::splat(1.0).le(level));
-    done.select(L::splat(Stage::DECAY), stage)
+    // ATTACK + 1 = DECAY: an add rather than a blend, which LLVM would turn into a masked
+    // store to the group (microcoded and slow on AMD).
+    stage + done.and(L::splat(Stage::DECAY - Stage::ATTACK))
 }
 
 /// Target, coefficient and floor of each lane's current envelope segment.
