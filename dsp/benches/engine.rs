@@ -132,7 +132,10 @@ fn main() {
     };
     // A fixed number of blocks after the warm-up, for instruction counts under
     // `valgrind --tool=callgrind` (run it twice with different counts and subtract).
-    if let Some(blocks) = std::env::var("OCTOLANE_COUNT_BLOCKS").ok().and_then(|b| b.parse().ok()) {
+    if let Some(blocks) = std::env::var("OCTOLANE_COUNT_BLOCKS")
+        .ok()
+        .and_then(|b| b.parse().ok())
+    {
         let scalar = std::env::var_os("OCTOLANE_PROFILE_SCALAR").is_some();
         if scalar {
             run_blocks::<f32>(profile_voices(), blocks);

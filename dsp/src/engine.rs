@@ -215,10 +215,22 @@ impl<L: Lanes> Engine<L> {
         let Tick { control, run, .. } = &mut self.tick;
         self.motion.tick(self.clock, control, run);
         let used = self.lanes.len().div_ceil(L::WIDTH);
+        let c = &self.tick.control;
         let mut any_finished = false;
-        for g in &mut self.groups[..used] {
-            control::advance(g, &self.tick.control);
-            let out = control::outputs(g, &self.tick.control);
+        // Two groups at a time: their long chains (exp2 → tan → division) overlap.
+        let mut pairs = self.groups[..used].chunks_exact_mut(2);
+        for pair in &mut pairs {
+            let [a, b] = pair else { continue };
+            control::advance(a, c);
+            control::advance(b, c);
+            let (out_a, out_b) = (control::outputs(a, c), control::outputs(b, c));
+            control::apply(a, &out_a, None, true);
+            control::apply(b, &out_b, None, true);
+            any_finished |= control::finished(a).or(control::finished(b)).any();
+        }
+        for g in pairs.into_remainder() {
+            control::advance(g, c);
+            let out = control::outputs(g, c);
             control::apply(g, &out, None, true);
             any_finished |= control::finished(g).any();
         }
