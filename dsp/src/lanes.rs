@@ -226,7 +226,9 @@ impl Lanes for f32x8 {
     }
     #[inline(always)]
     fn any(self) -> bool {
-        f32x8::any(self)
+        // One test of the combined mask (`f32x8::any` tests the two SSE halves with two
+        // branches).
+        self.to_bitmask() != 0
     }
     #[inline(always)]
     fn sum(self) -> f32 {
