@@ -40,22 +40,15 @@ pub fn output_run(
     let mut non_finite = 0;
     let mut out = [[0.0f32; CONTROL_INTERVAL]; 2];
     for (channel, out) in mix.iter().zip(&mut out) {
-        for (chunk, (samples, limited)) in channel
-            .chunks_exact(8)
-            .zip(out.chunks_exact_mut(8))
-            .enumerate()
-        {
+        let chunks = channel.chunks_exact(8).zip(out.chunks_exact_mut(8));
+        for (chunk, (samples, limited)) in chunks.enumerate().take(n.div_ceil(8)) {
             let first = (tick_pos + chunk * 8) as f32;
             let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
             let gain = f32x8::splat(gain0) + f32x8::splat(step) * pos;
             let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain;
             let finite = x.abs().le(f32x8::splat(f32::MAX)).to_bitmask();
-            // Only the run's own samples count: the padding past `n` is zero.
-            let own = if chunk * 8 >= n {
-                0
-            } else {
-                (1u32 << (n - chunk * 8).min(8)) - 1
-            };
+            // Only the run's own samples count, not the padding past `n`.
+            let own = (1u32 << (n - chunk * 8).min(8)) - 1;
             non_finite += u64::from((!finite & own).count_ones());
             limited.copy_from_slice(&soft_limit(x).to_array());
         }

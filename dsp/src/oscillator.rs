@@ -29,6 +29,10 @@ pub const LOOKAHEAD: usize = 2;
 /// The ring of future output samples of one oscillator (per lane).
 pub type Ring<L> = [L; RING];
 
+// A step's taps reach two samples before its edge and three after the look-ahead sample, so
+// the live slots n … n + LOOKAHEAD + 3 must be distinct.
+const _: () = assert!(LOOKAHEAD >= 2 && LOOKAHEAD + 4 <= RING && RING.is_power_of_two());
+
 /// Advance an oscillator by one sample. `n` is the output sample now (any counter that
 /// advances by one per sample, taken modulo `N`): the naive waveform of sample
 /// `n + LOOKAHEAD` is added into `ring`, then the corrections of any edge crossed before the
