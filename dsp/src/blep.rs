@@ -1,8 +1,8 @@
 //! Band-limiting corrections for oscillator discontinuities, added once per edge into a ring
 //! of future samples (see `oscillator`).
 //!
-//! Steps use a BLEP built from the 5th-order (quartic) cardinal B-spline, spanning five
-//! samples: its sinc⁵ response pushes the images of near-Nyquist harmonics 40 dB down where a
+//! Steps use a BLEP built from the 5th-order (quartic) cardinal B-spline, five samples wide (so
+//! an edge between two samples touches six): its sinc⁵ response pushes the images of near-Nyquist harmonics 40 dB down where a
 //! 2-point PolyBLEP manages about 30. Slope corners (the triangle) use the 2-point PolyBLAMP.
 //!
 //! An edge lies between samples s and s + 1, `f` samples before s + 1 (0 ≤ f ≤ 1). The naive

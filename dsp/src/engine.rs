@@ -24,6 +24,12 @@ pub const FADE_RESERVE: usize = 64;
 /// Total lanes an engine owns.
 pub const LANE_CAPACITY: usize = MAX_VOICES + FADE_RESERVE;
 
+/// Samples from the last control tick to absolute sample `clock`. The oscillator rings are
+/// indexed by it too (their size divides the control interval).
+fn tick_position(clock: u64) -> usize {
+    (clock % CONTROL_INTERVAL as u64) as usize
+}
+
 /// A polyphonic synth engine over lane type `L`.
 pub struct Engine<L: Lanes> {
     groups: Vec<VoiceGroup<L>>,
@@ -68,7 +74,7 @@ impl<L: Lanes> Engine<L> {
             acc_r: [L::default(); CONTROL_INTERVAL],
             levels: [[0.0; 3]; CONTROL_INTERVAL],
             clock: 0,
-            oscillators_on: [false; 2],
+            oscillators_on: oscillators_on(&tick.run),
             next_serial: 0,
             seed: 0x9E37_79B9,
             last_pitch: None,
@@ -89,6 +95,7 @@ impl<L: Lanes> Engine<L> {
         self.set_patch(&patch);
         self.globals = Globals::new(&patch, self.globals.sample_rate());
         self.globals.tick(&mut self.tick);
+        self.oscillators_on = oscillators_on(&self.tick.run);
     }
 
     /// Silence every voice and forget held keys and controllers. Allocation-free.
@@ -179,7 +186,7 @@ impl<L: Lanes> Engine<L> {
 
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
-        let tick_pos = (self.clock % CONTROL_INTERVAL as u64) as usize;
+        let tick_pos = tick_position(self.clock);
         let run = RunParams {
             tick_pos,
             ..self.tick.run
@@ -191,16 +198,6 @@ impl<L: Lanes> Engine<L> {
         acc_l.fill(L::splat(0.0));
         acc_r.fill(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
-        let on = oscillators_on(&run);
-        let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
-        if restart.contains(&true) {
-            // An oscillator that was silent (level 0) starts again from its held phase.
-            let all = L::splat(0.0).eq(L::splat(0.0));
-            for g in &mut self.groups[..used] {
-                prime_oscillators(g, &run, tick_pos, all, restart);
-            }
-        }
-        self.oscillators_on = on;
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
         for (i, (l, r)) in acc_l.iter().zip(acc_r.iter()).enumerate() {
@@ -215,6 +212,18 @@ impl<L: Lanes> Engine<L> {
         let Tick { control, run, .. } = &mut self.tick;
         self.motion.tick(self.clock, control, run);
         let used = self.lanes.len().div_ceil(L::WIDTH);
+        // An oscillator that was silent (level 0) starts again from its held phase. Levels
+        // change only here, before this position's events, so a note starting now is primed
+        // once, by its note-on.
+        let on = oscillators_on(&self.tick.run);
+        let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
+        if restart.contains(&true) {
+            let n = tick_position(self.clock);
+            for g in &mut self.groups[..used] {
+                prime_oscillators(g, &self.tick.run, n, L::all_set(), restart);
+            }
+        }
+        self.oscillators_on = on;
         let c = &self.tick.control;
         let mut any_finished = false;
         // Two groups at a time: their long chains (exp2 → tan → division) overlap.

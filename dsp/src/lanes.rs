@@ -27,6 +27,12 @@ pub trait Lanes:
 
     /// Every lane set to `value`.
     fn splat(value: f32) -> Self;
+    /// A mask with every lane set.
+    #[inline(always)]
+    fn all_set() -> Self {
+        let zero = Self::splat(0.0);
+        zero.eq(zero)
+    }
     /// Lane-wise minimum.
     fn min(self, other: Self) -> Self;
     /// Lane-wise maximum.

@@ -1,5 +1,5 @@
 //! The output stage: master gain ramp and a soft limiter that is transparent below the knee
-//! and never reaches ±1.0, run eight output samples per `f32x8` in both engines.
+//! and never goes past ±1.0, run eight output samples per `f32x8` in both engines.
 
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
@@ -9,15 +9,16 @@ use wide::f32x8;
 pub const KNEE: f32 = 0.9;
 
 /// Soft-limit samples: identity for |x| ≤ `KNEE`, above it a curve with slope 1 at the knee
-/// that approaches ±1.0 but never reaches it (no flat tops); 0 for a non-finite input.
-/// Branch-free. Allocation-free, O(1).
+/// that approaches ±1.0 (no flat tops: in `f32` it rounds to exactly ±1.0 only for inputs
+/// beyond about ±3·10⁵); 0 for a non-finite input. Branch-free. Allocation-free, O(1).
 #[inline(always)]
 pub fn soft_limit<L: Lanes>(x: L) -> L {
     let zero = L::splat(0.0);
     let knee = L::splat(KNEE);
     let headroom = L::splat(1.0 - KNEE);
     let magnitude = x.abs();
-    let over = (magnitude - knee) / headroom;
+    // Bounded so that over / (1 + over) stays 1 rather than ∞ / ∞ for huge inputs.
+    let over = ((magnitude - knee) / headroom).min(L::splat(1e30));
     let bent = knee + headroom * over / (L::splat(1.0) + over);
     let limited = magnitude.le(knee).select(x, x.lt(zero).select(-bent, bent));
     // NaN fails every comparison and ∞ is above the largest finite value.

@@ -6,12 +6,17 @@
 //! correction of that edge (all its taps, before and after the edge) into the ring at once.
 //! The output reads the ring's current slot. So the correction polynomials run once per edge
 //! instead of at every sample near one, and a lane group takes the branch only on the samples
-//! where some lane actually crosses an edge: about 8·f/fs of them for eight voices, against
-//! 40·f/fs for a per-sample window test.
+//! where some lane actually crosses an edge: for each kind of edge about 8·f/fs of them for
+//! eight voices, against 40·f/fs for a per-sample window test.
+//!
+//! Edges are found with the same comparisons that make the naive waveform, so every jump of
+//! the naive waveform gets exactly one correction, whatever the rounding.
 //!
 //! The look-ahead costs no latency: a starting oscillator renders its first samples into the
-//! ring at once ([`prime`]), so a note still sounds from its exact sample. Pitch changes reach
-//! the waveform [`LOOKAHEAD`] samples after the control tick that makes them.
+//! ring at once ([`prime`]), so a note still sounds from its exact sample. Changes of pitch,
+//! waveform and pulse width reach the waveform [`LOOKAHEAD`] samples after the control tick
+//! that makes them; after a waveform switch the pending corrections of the old waveform's
+//! last edge play out (at most three samples).
 
 use crate::blep::{add_corner, add_step};
 use crate::lanes::Lanes;
@@ -71,10 +76,9 @@ pub fn advance<L: Lanes, const N: usize>(
             if wrapped.any() {
                 add_step(ring, s, edge(p_next, wrapped, L::splat(2.0)));
             }
-            let past = past_mark(p_next, pw);
-            let fell = past.lt(dt);
+            let fell = crossed(p, next, p_next, wrapped, pw);
             if fell.any() {
-                add_step(ring, s, edge(past, fell, L::splat(-2.0)));
+                add_step(ring, s, edge(past_mark(p_next, pw), fell, L::splat(-2.0)));
             }
         }
         Waveform::Triangle => {
@@ -84,18 +88,29 @@ pub fn advance<L: Lanes, const N: usize>(
             if wrapped.any() {
                 add_corner(ring, s, edge(p_next, wrapped, -turn));
             }
-            let past = past_mark(p_next, L::splat(0.5));
-            let troughed = past.lt(dt);
+            let half = L::splat(0.5);
+            let troughed = crossed(p, next, p_next, wrapped, half);
             if troughed.any() {
-                add_corner(ring, s, edge(past, troughed, turn));
+                add_corner(ring, s, edge(past_mark(p_next, half), troughed, turn));
             }
         }
     }
     *phase = p_next;
 }
 
-/// How far phase `p` (0…1) is past `mark`, wrapped into 0…1: below dt exactly when the
-/// phase crossed `mark` during the last step.
+/// Mask of lanes whose phase passed `mark` (0 < mark < 1) between `p` and the next sample:
+/// before the wrap (p < mark ≤ p + dt) or after it (mark ≤ the wrapped phase). These are the
+/// comparisons the naive waveforms make, so the mask is set exactly when the naive waveform
+/// changes side. The two cases never hold together (that would take dt > 1).
+#[inline(always)]
+fn crossed<L: Lanes>(p: L, next: L, p_next: L, wrapped: L, mark: L) -> L {
+    let before = p.lt(mark);
+    let after = mark.le(p_next);
+    before.and(mark.le(next)).or(wrapped.and(after))
+}
+
+/// How far phase `p` (0…1) is past `mark`, wrapped into 0…1 (the distance of a crossing
+/// found by [`crossed`]).
 #[inline(always)]
 fn past_mark<L: Lanes>(p: L, mark: L) -> L {
     let r = p - mark;
@@ -115,9 +130,10 @@ pub fn take<L: Lanes, const N: usize>(ring: &mut [L; N], n: usize) -> L {
 }
 
 /// Start (or restart) an oscillator whose phase is `phase` at output sample `n`: render its
-/// first [`LOOKAHEAD`] samples into `ring` and move the phase ahead, for the lanes set in
-/// `mask` only (the others are untouched). Corrections of edges before sample `n` are
-/// dropped: the oscillator did not sound then. Allocation-free, O(1).
+/// first [`LOOKAHEAD`] samples into `ring` (clearing the rest of the ring) and move the phase
+/// ahead, for the lanes set in `mask` only (the others are untouched). The taps that edges in
+/// those first samples would put before sample `n` are dropped: the oscillator did not sound
+/// then. Allocation-free, O(1).
 pub fn prime<L: Lanes>(
     wave: Waveform,
     phase: &mut L,
@@ -247,6 +263,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
+        // pw + dt rounds below pw + dt here, so a distance test (p_next − pw < dt) would
+        // find the same falling edge again one sample later.
+        let (pw, dt) = (0.7f32, 0.011f32);
+        assert_eq!((pw - dt) + dt, pw);
+        assert!((pw + dt) - pw < dt);
+        let steps = [dt, 1.0 / dt, pw];
+        let mut ring = [0.0f32; RING];
+        let mut phase = pw - dt;
+        let mut out = Vec::new();
+        for n in 0..12 {
+            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n);
+            out.push(take(&mut ring, n));
+        }
+        // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after (the ring was not
+        // primed, so the first two samples are empty). The corrected waveform falls
+        // monotonically from one to the other without overshoot.
+        for w in out[2..].windows(2) {
+            assert!(w[1] <= w[0] + 1e-6, "{out:?}");
+        }
+        assert!(out.iter().skip(2).all(|x| *x >= -1.4 - 1e-5), "{out:?}");
+        assert!((out[11] + 1.4).abs() < 1e-5, "{out:?}");
     }
 
     #[test]

@@ -31,6 +31,37 @@ fn a_note_on_at_offset_k_is_silent_before_k_and_sounds_from_k() {
 }
 
 #[test]
+fn the_first_note_of_a_fresh_engine_sounds_like_a_later_one() {
+    // Same tick phase (0 and 32 are both on a control tick), same noise seeds, no LFO
+    // modulation: the note must come out bit for bit the same, so nothing about starting an
+    // engine (such as its oscillators coming on) may touch a note's first samples.
+    let mut p = plain_patch();
+    p.lfo.to_pitch_st = 0.0;
+    p.lfo.to_amp = 0.0;
+    p.lfo.to_pan = 0.0;
+    p.osc1.wave = Waveform::Saw;
+    p.osc2.wave = Waveform::Pulse;
+    let prepared = || {
+        let mut e = SimdEngine::new(48_000.0);
+        e.set_patch(&p);
+        e.prepare(48_000.0);
+        e
+    };
+    let (first, _) = render(&mut prepared(), &p, &[note_on(0, 69, 1.0)], 512, &[64]);
+    let events = [note_on(32, 69, 1.0)];
+    let (later, _) = render(&mut prepared(), &p, &events, 512 + 32, &[64]);
+    assert!(first.iter().any(|v| *v != 0.0));
+    let same = first
+        .iter()
+        .zip(&later[32..])
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(
+        same,
+        "the first note differs from the same note played later"
+    );
+}
+
+#[test]
 fn no_voice_is_left_after_releases_pedal_and_all_notes_off() {
     let p = plain_patch();
     let mut e = SimdEngine::new(48_000.0);

@@ -1,7 +1,7 @@
 //! Note and controller events: note-on with voice stealing and unison, note-off with the
 //! sustain pedal, mono/legato glide, chokes, all-notes-off, bend, wheel and pressure.
 
-use super::{Engine, LANE_CAPACITY};
+use super::{Engine, LANE_CAPACITY, tick_position};
 use crate::control;
 use crate::event::EventKind;
 use crate::lanes::Lanes;
@@ -271,17 +271,22 @@ impl<L: Lanes> Engine<L> {
         // Control values for the new lanes now, so the note sounds from its exact sample.
         for gi in first / L::WIDTH..=(self.lanes.len() - 1) / L::WIDTH {
             let mut mask = L::splat(0.0);
-            let all = L::splat(0.0).eq(L::splat(0.0)).lane(0);
             for l in 0..L::WIDTH {
                 let i = gi * L::WIDTH + l;
                 if i >= first && i < self.lanes.len() {
-                    mask.set_lane(l, all);
+                    mask.set_lane(l, L::all_set().lane(0));
                 }
             }
             let g = &mut self.groups[gi];
             let out = control::outputs(g, &c);
             control::apply(g, &out, Some(mask), false);
-            prime_oscillators(g, &self.tick.run, self.clock as usize, mask, [true; 2]);
+            prime_oscillators(
+                g,
+                &self.tick.run,
+                tick_position(self.clock),
+                mask,
+                [true; 2],
+            );
         }
     }
 }
