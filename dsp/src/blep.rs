@@ -17,8 +17,9 @@ fn fifth<L: Lanes>(x: L) -> L {
     x2 * x2 * x
 }
 
+/// Add `value` into the ring slot of sample `slot` (taken modulo the ring's size).
 #[inline(always)]
-fn add<L: Lanes, const N: usize>(ring: &mut [L; N], slot: usize, value: L) {
+pub(crate) fn add<L: Lanes, const N: usize>(ring: &mut [L; N], slot: usize, value: L) {
     let s = &mut ring[slot % N];
     *s = *s + value;
 }

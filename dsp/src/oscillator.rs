@@ -18,7 +18,7 @@
 //! that makes them; after a waveform switch the pending corrections of the old waveform's
 //! last edge play out (at most three samples).
 
-use crate::blep::{add_corner, add_step};
+use crate::blep::{add, add_corner, add_step};
 use crate::lanes::Lanes;
 use crate::math::sin_cycles;
 use crate::patch::Waveform;
@@ -115,12 +115,6 @@ fn crossed<L: Lanes>(p: L, next: L, p_next: L, wrapped: L, mark: L) -> L {
 fn past_mark<L: Lanes>(p: L, mark: L) -> L {
     let r = p - mark;
     r + r.lt(L::splat(0.0)).and(L::splat(1.0))
-}
-
-#[inline(always)]
-fn add<L: Lanes, const N: usize>(ring: &mut [L; N], s: usize, value: L) {
-    let slot = &mut ring[s % N];
-    *slot = *slot + value;
 }
 
 /// Read output sample `n` from `ring` and clear its slot for reuse. Allocation-free, O(1).
