@@ -5,7 +5,10 @@ use crate::lanes::Lanes;
 use crate::oscillator::{RING, Ring};
 
 macro_rules! voice_group {
-    ($(#[doc = $doc:literal] $field:ident,)*) => {
+    (
+        $(#[doc = $doc:literal] $field:ident,)*
+        rings: $(#[doc = $ring_doc:literal] $ring:ident,)*
+    ) => {
         /// The state of one lane group. A voice is a (group, lane) pair.
         #[derive(Clone, Copy, Default)]
         pub struct VoiceGroup<L: Lanes> {
@@ -14,10 +17,7 @@ macro_rules! voice_group {
             pub noise: L::Bits,
             /// Sample-and-hold LFO generator state, one xorshift32 per lane.
             pub lfo_rng: L::Bits,
-            /// Oscillator 1's coming output samples (see `oscillator`).
-            pub ring1: Ring<L>,
-            /// Oscillator 2's coming output samples.
-            pub ring2: Ring<L>,
+            $(#[doc = $ring_doc] pub $ring: Ring<L>,)*
         }
 
         impl<L: Lanes> VoiceGroup<L> {
@@ -27,8 +27,7 @@ macro_rules! voice_group {
                 L::seed_noise(&mut self.noise, to, L::noise_lane(&src.noise, from));
                 L::seed_noise(&mut self.lfo_rng, to, L::noise_lane(&src.lfo_rng, from));
                 for slot in 0..RING {
-                    self.ring1[slot].set_lane(to, src.ring1[slot].lane(from));
-                    self.ring2[slot].set_lane(to, src.ring2[slot].lane(from));
+                    $(self.$ring[slot].set_lane(to, src.$ring[slot].lane(from));)*
                 }
             }
 
@@ -36,8 +35,7 @@ macro_rules! voice_group {
             pub fn clear_lane(&mut self, lane: usize) {
                 $(self.$field.set_lane(lane, 0.0);)*
                 for slot in 0..RING {
-                    self.ring1[slot].set_lane(lane, 0.0);
-                    self.ring2[slot].set_lane(lane, 0.0);
+                    $(self.$ring[slot].set_lane(lane, 0.0);)*
                 }
             }
         }
@@ -113,6 +111,11 @@ voice_group! {
     unison_offset,
     /// Unison pan position, −1…1 (× the width).
     unison_pan,
+    rings:
+    /// Oscillator 1's coming output samples (see `oscillator`).
+    ring1,
+    /// Oscillator 2's coming output samples.
+    ring2,
 }
 
 /// Envelope stages, stored as lane floats.
