@@ -101,6 +101,7 @@ pub struct ControlOutputs<L: Lanes> {
     gain_r: L,
 }
 
+#[inline(always)]
 fn stage_is<L: Lanes>(stage: L, which: f32) -> L {
     stage.eq(L::splat(which))
 }
@@ -133,6 +134,7 @@ pub fn advance<L: Lanes>(g: &mut VoiceGroup<L>, c: &ControlParams) {
     g.amp_floor = floor;
 }
 
+#[inline(always)]
 fn finish_attack<L: Lanes>(stage: L, level: L) -> L {
     let done = stage_is(stage, Stage::ATTACK).and(L::splat(1.0).le(level));
     // ATTACK + 1 = DECAY: an add rather than a blend, which LLVM would turn into a masked
@@ -141,6 +143,7 @@ fn finish_attack<L: Lanes>(stage: L, level: L) -> L {
 }
 
 /// Target, coefficient and floor of each lane's current envelope segment.
+#[inline(always)]
 fn segment<L: Lanes>(stage: L, level: L, e: &EnvCoefs) -> (L, L, L) {
     let zero = L::splat(0.0);
     let sustain = L::splat(e.sustain);
@@ -179,6 +182,7 @@ fn lfo_value<L: Lanes>(g: &VoiceGroup<L>, wave: LfoWave) -> L {
     }
 }
 
+#[inline(always)]
 fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
     let hz = exp2((semitones - L::splat(69.0)) * L::splat(1.0 / 12.0)) * L::splat(440.0);
     (hz * L::splat(c.inv_sr))
@@ -189,6 +193,7 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
 /// The TPT state-variable coefficients (g, g + k, d = 1 / (1 + g(g + k))) of both filter
 /// stages for prewarped gain `g`: the resonant stage's damping `k` and the Butterworth
 /// stage's √2. One division serves both stages.
+#[inline(always)]
 fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
     let one = L::splat(1.0);
     let (gk_a, gk_b) = (g + k, g + L::splat(std::f32::consts::SQRT_2));
