@@ -55,6 +55,8 @@ pub trait Lanes:
     fn and(self, other: Self) -> Self;
     /// Lane-wise OR of two masks.
     fn or(self, other: Self) -> Self;
+    /// Lane-wise exclusive OR of two masks.
+    fn xor(self, other: Self) -> Self;
     /// Whether any lane of the mask is set.
     fn any(self) -> bool;
     /// Sum of all lanes.
@@ -140,6 +142,10 @@ impl Lanes for f32 {
     #[inline(always)]
     fn or(self, other: Self) -> Self {
         f32::from_bits(self.to_bits() | other.to_bits())
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits() ^ other.to_bits())
     }
     #[inline(always)]
     fn any(self) -> bool {
@@ -229,6 +235,10 @@ impl Lanes for f32x8 {
     #[inline(always)]
     fn or(self, other: Self) -> Self {
         self | other
+    }
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        self ^ other
     }
     #[inline(always)]
     fn any(self) -> bool {

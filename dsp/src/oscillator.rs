@@ -57,11 +57,9 @@ pub fn advance<L: Lanes, const N: usize>(
     let next = p + dt;
     let wrapped = one.le(next);
     let p_next = next - wrapped.and(one);
-    // For the lanes in `crossed`: the fraction of a sample between the edge and sample s + 1,
-    // and the edge's height; zero in the other lanes, so their taps add exactly nothing.
-    let edge = |past: L, crossed: L, height: L| {
-        (crossed.and((past * inv_dt).min(one)), crossed.and(height))
-    };
+    // The fraction of a sample between the edge and sample s + 1, and the edge's height in
+    // the lanes in `crossed`; zero height in the others, so their taps add nothing (±0).
+    let edge = |past: L, crossed: L, height: L| ((past * inv_dt).min(one), crossed.and(height));
     match wave {
         Waveform::Sine => add(ring, s, sin_cycles(p)),
         Waveform::Saw => {
@@ -72,11 +70,12 @@ pub fn advance<L: Lanes, const N: usize>(
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
-            add(ring, s, p.lt(pw).and(L::splat(2.0)) - (pw + pw));
+            let high = p.lt(pw);
+            add(ring, s, high.and(L::splat(2.0)) - (pw + pw));
             if wrapped.any() {
                 add_step(ring, s, edge(p_next, wrapped, L::splat(2.0)));
             }
-            let fell = crossed(p, next, p_next, wrapped, pw);
+            let fell = crossed(high, p_next, wrapped, pw);
             if fell.any() {
                 add_step(ring, s, edge(past_mark(p_next, pw), fell, L::splat(-2.0)));
             }
@@ -89,7 +88,7 @@ pub fn advance<L: Lanes, const N: usize>(
                 add_corner(ring, s, edge(p_next, wrapped, -turn));
             }
             let half = L::splat(0.5);
-            let troughed = crossed(p, next, p_next, wrapped, half);
+            let troughed = crossed(p.lt(half), p_next, wrapped, half);
             if troughed.any() {
                 add_corner(ring, s, edge(past_mark(p_next, half), troughed, turn));
             }
@@ -98,15 +97,15 @@ pub fn advance<L: Lanes, const N: usize>(
     *phase = p_next;
 }
 
-/// Mask of lanes whose phase passed `mark` (0 < mark < 1) between `p` and the next sample:
-/// before the wrap (p < mark ≤ p + dt) or after it (mark ≤ the wrapped phase). These are the
-/// comparisons the naive waveforms make, so the mask is set exactly when the naive waveform
-/// changes side. The two cases never hold together (that would take dt > 1).
+/// Mask of lanes whose phase passed `mark` (0 < mark < 1) on the step to `p_next`, given
+/// `below` = (p < mark) before the step. Without a wrap the phase passed it if it was below
+/// and is no longer; with one, it passed it before the wrap if it was below, or after it if
+/// it is no longer below: both at once would take dt > 1. So the mask is
+/// below ⊕ (p_next < mark) ⊕ wrapped, from the comparisons the naive waveform makes: it is
+/// set exactly when the naive waveform changes side.
 #[inline(always)]
-fn crossed<L: Lanes>(p: L, next: L, p_next: L, wrapped: L, mark: L) -> L {
-    let before = p.lt(mark);
-    let after = mark.le(p_next);
-    before.and(mark.le(next)).or(wrapped.and(after))
+fn crossed<L: Lanes>(below: L, p_next: L, wrapped: L, mark: L) -> L {
+    below.xor(p_next.lt(mark)).xor(wrapped)
 }
 
 /// How far phase `p` (0…1) is past `mark`, wrapped into 0…1 (the distance of a crossing
