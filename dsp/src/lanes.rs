@@ -180,6 +180,23 @@ impl Lanes for f32 {
     }
 }
 
+/// Lane-wise floor: one rounding instruction where SSE4.1 has it.
+#[cfg(target_feature = "sse4.1")]
+#[inline(always)]
+fn floor_x8(x: f32x8) -> f32x8 {
+    x.floor()
+}
+
+/// Lane-wise floor without SSE4.1, where `wide` falls back to libm per lane: truncation
+/// through integers is exact for |x| < 2^31, which covers every value the kernels floor.
+#[cfg(not(target_feature = "sse4.1"))]
+#[inline(always)]
+fn floor_x8(x: f32x8) -> f32x8 {
+    let truncated = f32x8::from_i32x8(x.trunc_int());
+    let above = truncated.simd_gt(x);
+    truncated - f32x8::select(above, f32x8::splat(1.0), f32x8::splat(0.0))
+}
+
 impl Lanes for f32x8 {
     const WIDTH: usize = 8;
     type Bits = u32x8;
@@ -202,11 +219,7 @@ impl Lanes for f32x8 {
     }
     #[inline(always)]
     fn floor(self) -> Self {
-        // `wide` falls back to libm per lane without SSE4.1; truncation through integers is
-        // exact for |x| < 2^31, which covers every value the kernels floor.
-        let truncated = f32x8::from_i32x8(self.trunc_int());
-        let above = truncated.simd_gt(self);
-        truncated - f32x8::select(above, f32x8::splat(1.0), f32x8::splat(0.0))
+        floor_x8(self)
     }
     #[inline(always)]
     fn sqrt(self) -> Self {
