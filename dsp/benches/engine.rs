@@ -39,9 +39,9 @@ fn bench_patch() -> Patch {
 fn warmed<L: Lanes>(voices: usize) -> (Engine<L>, Vec<f32>, Vec<f32>) {
     let mut engine = Engine::<L>::new(SAMPLE_RATE);
     engine.set_patch(&bench_patch());
-    let events: Vec<Event> = (0..voices)
+    let mut events: Vec<Event> = (0..voices)
         .map(|i| Event {
-            offset: 0,
+            offset: ((i * 97) % BLOCK) as u32,
             kind: EventKind::NoteOn {
                 key: 36 + (i % 48) as u8,
                 velocity: 0.8,
@@ -50,6 +50,7 @@ fn warmed<L: Lanes>(voices: usize) -> (Engine<L>, Vec<f32>, Vec<f32>) {
             },
         })
         .collect();
+    events.sort_by_key(|e| e.offset);
     let (mut l, mut r) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
     engine.process(&events, &mut l, &mut r);
     for _ in 0..200 {

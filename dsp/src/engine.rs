@@ -39,7 +39,7 @@ pub struct Engine<L: Lanes> {
     tick: Tick,
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
-    levels: [SourceLevels; CONTROL_INTERVAL],
+    levels: [SourceLevels<L>; CONTROL_INTERVAL],
     clock: u64,
     /// Whether each oscillator ran in the last rendered run.
     oscillators_on: [bool; 2],
@@ -72,7 +72,7 @@ impl<L: Lanes> Engine<L> {
             tick,
             acc_l: [L::default(); CONTROL_INTERVAL],
             acc_r: [L::default(); CONTROL_INTERVAL],
-            levels: [[0.0; 3]; CONTROL_INTERVAL],
+            levels: [[L::splat(0.0); 3]; CONTROL_INTERVAL],
             clock: 0,
             oscillators_on: oscillators_on(&tick.run),
             next_serial: 0,

@@ -55,15 +55,15 @@ fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, g: L, gk: L, d: L) -> (L, L,
     (high, band, low)
 }
 
-/// Per-sample source levels (oscillator 1, oscillator 2, noise), computed once per run for
-/// every group (each group splats them as it reads them, which costs one broadcast load).
-pub type SourceLevels = [f32; 3];
+/// Per-sample source levels (oscillator 1, oscillator 2, noise), computed and splatted once
+/// per run for every group, which then multiplies by them straight from memory.
+pub type SourceLevels<L> = [L; 3];
 
 /// Fill `out` with the ramped source levels for the run's samples. O(samples).
-pub fn source_levels(run: &RunParams, out: &mut [SourceLevels]) {
+pub fn source_levels<L: Lanes>(run: &RunParams, out: &mut [SourceLevels<L>]) {
     let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
     for (i, levels) in out.iter_mut().enumerate() {
-        *levels = [ramp(run.level1, i), ramp(run.level2, i), ramp(run.noise, i)];
+        *levels = [run.level1, run.level2, run.noise].map(|level| L::splat(ramp(level, i)));
     }
 }
 
@@ -122,10 +122,9 @@ fn source_sample<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
     c: &RunConsts<L>,
-    levels: SourceLevels,
+    [lvl1, lvl2, lvln]: SourceLevels<L>,
     n: usize,
 ) -> L {
-    let [lvl1, lvl2, lvln] = levels.map(L::splat);
     let mut x = L::splat(0.0);
     if run.level1 != (0.0, 0.0) {
         let steps = [g.dt1, g.inv_dt1, c.pw1];
@@ -185,7 +184,7 @@ fn render_set<L: Lanes, const K: usize>(
     mut set: [&mut VoiceGroup<L>; K],
     run: &RunParams,
     c: &RunConsts<L>,
-    levels: &[SourceLevels],
+    levels: &[SourceLevels<L>],
     acc_l: &mut [L],
     acc_r: &mut [L],
 ) {
@@ -221,7 +220,7 @@ fn render_set<L: Lanes, const K: usize>(
 pub fn render_groups<L: Lanes>(
     groups: &mut [VoiceGroup<L>],
     run: &RunParams,
-    levels: &[SourceLevels],
+    levels: &[SourceLevels<L>],
     acc_l: &mut [L],
     acc_r: &mut [L],
 ) {
