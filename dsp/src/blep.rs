@@ -10,9 +10,43 @@
 //! naive step at one sample, written in truncated powers so no tap needs a per-lane select.
 
 use crate::lanes::Lanes;
+use std::ops::{Add, Mul, Neg, Sub};
+
+/// The arithmetic of the tap polynomials: lane values of any width (a `Lanes` type, or the
+/// half of an `f32x8` that SSE2 works on).
+pub trait TapArith:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
+{
+    /// Every lane set to `value`.
+    fn splat(value: f32) -> Self;
+    /// Lane-wise maximum with the semantics of x86 `maxps`.
+    fn max(self, other: Self) -> Self;
+}
+
+impl<L: Lanes> TapArith for L {
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        L::splat(value)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        Lanes::max(self, other)
+    }
+}
+
+impl TapArith for wide::f32x4 {
+    #[inline(always)]
+    fn splat(value: f32) -> Self {
+        wide::f32x4::splat(value)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        self.fast_max(other)
+    }
+}
 
 #[inline(always)]
-fn fifth<L: Lanes>(x: L) -> L {
+fn fifth<L: TapArith>(x: L) -> L {
     let x2 = x * x;
     x2 * x2 * x
 }
@@ -30,7 +64,7 @@ pub(crate) fn add<L: Lanes, const N: usize>(ring: &mut [L; N], slot: usize, valu
 /// distance u is S(u) before the edge and S(u) − 1 = −S(−u) after it, and u = f − 3 + i at
 /// tap i. The 1/120 and the signs ride on the height, so a tap costs one multiplication.
 #[inline(always)]
-pub fn step_values<L: Lanes>(f: L, height: L) -> [L; 6] {
+pub fn step_values<L: TapArith>(f: L, height: L) -> [L; 6] {
     let zero = L::splat(0.0);
     let half = L::splat(0.5);
     let a = fifth((f - half).max(zero));

@@ -59,6 +59,19 @@ pub trait Lanes:
     fn xor(self, other: Self) -> Self;
     /// Whether any lane of the mask is set.
     fn any(self) -> bool;
+    /// Add the band-limiting correction of a step of `height` lying `f` samples before
+    /// sample s + 1 (see `blep::add_step`) into `ring`, in the lanes set in `crossed`: the
+    /// others get nothing, or zeros.
+    #[inline(always)]
+    fn add_step_in<const N: usize>(
+        ring: &mut [Self; N],
+        s: usize,
+        crossed: Self,
+        f: Self,
+        height: Self,
+    ) {
+        crate::blep::add_step(ring, s, (f, crossed.and(height)));
+    }
     /// Sum of all lanes.
     fn sum(self) -> f32;
     /// One lane's value.
@@ -197,6 +210,23 @@ fn floor_x8(x: f32x8) -> f32x8 {
     truncated - f32x8::select(above, f32x8::splat(1.0), f32x8::splat(0.0))
 }
 
+/// Add the step correction of one `f32x4` half of `f32x8` lanes (see `Lanes::add_step_in`).
+#[cfg(not(target_feature = "avx"))]
+#[inline(always)]
+fn add_step_half(
+    halves: &mut [wide::f32x4],
+    s: usize,
+    half: usize,
+    f: wide::f32x4,
+    h: wide::f32x4,
+) {
+    let n = halves.len() / 2;
+    for (i, value) in crate::blep::step_values(f, h).into_iter().enumerate() {
+        let slot = &mut halves[(s + n - 2 + i) % n * 2 + half];
+        *slot += value;
+    }
+}
+
 impl Lanes for f32x8 {
     const WIDTH: usize = 8;
     type Bits = u32x8;
@@ -252,6 +282,30 @@ impl Lanes for f32x8 {
     #[inline(always)]
     fn xor(self, other: Self) -> Self {
         self ^ other
+    }
+    /// SSE2 works on an `f32x8` as two `f32x4` halves, and an edge nearly always falls in
+    /// one lane: only the halves with crossed lanes are corrected, which halves the cost of
+    /// the taps. Each lane computes what it would in the whole vector.
+    #[cfg(not(target_feature = "avx"))]
+    #[inline(always)]
+    fn add_step_in<const N: usize>(
+        ring: &mut [Self; N],
+        s: usize,
+        crossed: Self,
+        f: Self,
+        height: Self,
+    ) {
+        let bits = crossed.to_bitmask();
+        let f: [wide::f32x4; 2] = bytemuck::cast(f);
+        let h: [wide::f32x4; 2] = bytemuck::cast(crossed & height);
+        let halves: &mut [wide::f32x4] = bytemuck::cast_slice_mut(ring.as_mut_slice());
+        // The low half if it has a crossed lane, else the high one (without a branch).
+        let low = bits & 0xF != 0;
+        let first = usize::from(!low);
+        add_step_half(halves, s, first, f[first], h[first]);
+        if low && bits >> 4 != 0 {
+            add_step_half(halves, s, 1, f[1], h[1]);
+        }
     }
     #[inline(always)]
     fn any(self) -> bool {

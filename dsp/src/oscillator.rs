@@ -18,7 +18,7 @@
 //! that makes them; after a waveform switch the pending corrections of the old waveform's
 //! last edge play out (at most three samples).
 
-use crate::blep::{add, add_corner, add_step};
+use crate::blep::{add, add_corner};
 use crate::lanes::Lanes;
 use crate::math::sin_cycles;
 use crate::patch::Waveform;
@@ -60,12 +60,16 @@ pub fn advance<L: Lanes, const N: usize>(
     // The fraction of a sample between the edge and sample s + 1, and the edge's height in
     // the lanes in `crossed`; zero height in the others, so their taps add nothing (±0).
     let edge = |past: L, crossed: L, height: L| ((past * inv_dt).min(one), crossed.and(height));
+    // The same for a step, whose correction the lane type adds (see `Lanes::add_step_in`).
+    let step = |ring: &mut [L; N], past: L, crossed: L, height: L| {
+        L::add_step_in(ring, s, crossed, (past * inv_dt).min(one), height);
+    };
     match wave {
         Waveform::Sine => add(ring, s, sin_cycles(p)),
         Waveform::Saw => {
             add(ring, s, p + p - one);
             if wrapped.any() {
-                add_step(ring, s, edge(p_next, wrapped, L::splat(-2.0)));
+                step(ring, p_next, wrapped, L::splat(-2.0));
             }
         }
         Waveform::Pulse => {
@@ -73,11 +77,11 @@ pub fn advance<L: Lanes, const N: usize>(
             let high = p.lt(pw);
             add(ring, s, high.and(L::splat(2.0)) - (pw + pw));
             if wrapped.any() {
-                add_step(ring, s, edge(p_next, wrapped, L::splat(2.0)));
+                step(ring, p_next, wrapped, L::splat(2.0));
             }
             let fell = crossed(high, p_next, wrapped, pw);
             if fell.any() {
-                add_step(ring, s, edge(past_mark(p_next, pw), fell, L::splat(-2.0)));
+                step(ring, past_mark(p_next, pw), fell, L::splat(-2.0));
             }
         }
         Waveform::Triangle => {
