@@ -349,3 +349,62 @@ impl Lanes for f32x8 {
         state.to_array()[index]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blep::add_step;
+
+    #[test]
+    fn a_step_correction_reaches_exactly_the_crossed_lanes() {
+        // Each lane of the SIMD correction equals the scalar correction of that lane when it
+        // crossed, and leaves the lane's slots as they were when it did not: lanes in one
+        // half, in both halves, all and none (SSE2 corrects the halves separately).
+        let f = f32x8::new([0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.9, 1.0]);
+        let height = f32x8::new([2.0, -2.0, 1.5, -0.5, 2.0, -2.0, 0.75, -1.0]);
+        let start: [f32x8; 8] =
+            std::array::from_fn(|slot| f32x8::splat(0.25) + f32x8::splat(slot as f32 * 0.125));
+        let lane_sets: [&[usize]; 6] = [
+            &[],
+            &[0],
+            &[6],
+            &[1, 6],
+            &[4, 5, 7],
+            &[0, 1, 2, 3, 4, 5, 6, 7],
+        ];
+        for (case, lanes) in lane_sets.iter().enumerate() {
+            let mut crossed = f32x8::splat(0.0);
+            for &lane in *lanes {
+                crossed.set_lane(lane, f32::from_bits(!0));
+            }
+            let s = 3 + case;
+            let mut ring = start;
+            f32x8::add_step_in(&mut ring, s, crossed, f, height);
+            for lane in 0..8 {
+                let mut want: [f32; 8] = std::array::from_fn(|slot| start[slot].lane(lane));
+                if lanes.contains(&lane) {
+                    add_step(&mut want, s, (f.lane(lane), height.lane(lane)));
+                }
+                for (slot, want) in want.iter().enumerate() {
+                    assert_eq!(
+                        ring[slot].lane(lane),
+                        *want,
+                        "case {case}, lane {lane}, slot {slot}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn floor_matches_the_scalar_floor() {
+        for i in -4_000..4_000 {
+            let x = i as f32 * 0.037 + 0.001;
+            assert_eq!(
+                Lanes::floor(f32x8::splat(x)).lane(3),
+                x.floor(),
+                "floor({x})"
+            );
+        }
+    }
+}

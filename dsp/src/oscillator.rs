@@ -263,6 +263,29 @@ mod tests {
     }
 
     #[test]
+    fn crossings_are_the_side_changes_of_the_naive_waveform() {
+        // The ⊕ form against the definition: the phase passed the mark before the wrap
+        // (p < mark ≤ p + dt) or after it (mark ≤ the wrapped phase), over a grid of phases,
+        // steps up to the highest pitch and marks, including landings exactly on the mark.
+        let mut checked = 0;
+        for pi in 0..200 {
+            for di in 1..=45 {
+                for mi in 1..=19 {
+                    let (p, dt, mark) = (pi as f32 / 200.0, di as f32 / 100.0, mi as f32 / 20.0);
+                    let next = p + dt;
+                    let wrapped = 1.0 <= next;
+                    let p_next = if wrapped { next - 1.0 } else { next };
+                    let want = (p < mark && mark <= next) || (wrapped && mark <= p_next);
+                    let got = crossed(Lanes::lt(p, mark), p_next, Lanes::le(1.0, next), mark);
+                    assert_eq!(got.any(), want, "p {p}, dt {dt}, mark {mark}");
+                    checked += usize::from(want);
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+
+    #[test]
     fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
         // pw + dt rounds below pw + dt here, so a distance test (p_next − pw < dt) would
         // find the same falling edge again one sample later.
