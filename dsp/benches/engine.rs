@@ -35,7 +35,9 @@ fn bench_patch() -> Patch {
     p
 }
 
-/// An engine with `voices` notes held and past their attacks.
+/// An engine with `voices` notes held and past their attacks. The notes start at staggered
+/// offsets of the first block, as a player starts them: started together, the twins of each
+/// key would run in lockstep, and the branch predictor would learn their edges.
 fn warmed<L: Lanes>(voices: usize) -> (Engine<L>, Vec<f32>, Vec<f32>) {
     let mut engine = Engine::<L>::new(SAMPLE_RATE);
     engine.set_patch(&bench_patch());
