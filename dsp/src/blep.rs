@@ -21,6 +21,8 @@ pub trait TapArith:
     fn splat(value: f32) -> Self;
     /// Lane-wise maximum with the semantics of x86 `maxps`.
     fn max(self, other: Self) -> Self;
+    /// `self · m + a`, fused exactly where `Lanes::mul_add` is.
+    fn mul_add(self, m: Self, a: Self) -> Self;
 }
 
 impl<L: Lanes> TapArith for L {
@@ -32,6 +34,10 @@ impl<L: Lanes> TapArith for L {
     fn max(self, other: Self) -> Self {
         Lanes::max(self, other)
     }
+    #[inline(always)]
+    fn mul_add(self, m: Self, a: Self) -> Self {
+        Lanes::mul_add(self, m, a)
+    }
 }
 
 impl TapArith for wide::f32x4 {
@@ -42,6 +48,10 @@ impl TapArith for wide::f32x4 {
     #[inline(always)]
     fn max(self, other: Self) -> Self {
         self.fast_max(other)
+    }
+    #[inline(always)]
+    fn mul_add(self, m: Self, a: Self) -> Self {
+        wide::f32x4::mul_add(self, m, a)
     }
 }
 
@@ -73,16 +83,15 @@ pub fn step_values<L: TapArith>(f: L, height: L) -> [L; 6] {
     let d = fifth((half - f).max(zero));
     let e = fifth(L::splat(1.5) - f);
     let g = fifth(L::splat(2.5) - f);
-    let five = L::splat(5.0);
-    let ten = L::splat(10.0);
     let h = height * L::splat(1.0 / 120.0);
+    let minus_h = -h;
     [
         a * h,
-        (b - five * a) * h,
-        (c - five * b + ten * a) * h,
-        (five * e - g - ten * d) * h,
-        (five * d - e) * h,
-        -(d * h),
+        a.mul_add(L::splat(-5.0), b) * h,
+        a.mul_add(L::splat(10.0), b.mul_add(L::splat(-5.0), c)) * h,
+        d.mul_add(L::splat(10.0), e.mul_add(L::splat(-5.0), g)) * minus_h,
+        d.mul_add(L::splat(-5.0), e) * minus_h,
+        d * minus_h,
     ]
 }
 

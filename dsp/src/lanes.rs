@@ -1,8 +1,10 @@
 //! The lane abstraction: the voice kernels are written once, generic over `Lanes`, and run
 //! either eight voices per `f32x8` (the engine) or one voice per `f32` (the scalar reference).
 //!
-//! Every operation here is exact IEEE arithmetic or a polynomial built from it, and no
-//! operation is fused, so a lane of `f32x8` computes bit for bit what `f32` computes.
+//! Every operation here is exact IEEE arithmetic or a polynomial built from it, and
+//! `mul_add` is fused in both lane types or in neither (fused where the target has FMA, as
+//! `-C target-cpu=x86-64-v3` does), so a lane of `f32x8` computes bit for bit what `f32`
+//! computes in the same build.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 use wide::{f32x8, u32x8};
@@ -59,6 +61,15 @@ pub trait Lanes:
     fn xor(self, other: Self) -> Self;
     /// Whether any lane of the mask is set.
     fn any(self) -> bool;
+    /// `self · m + a`, fused (one rounding) where the target has FMA and two roundings
+    /// where it has not: the same in every lane type of one build.
+    fn mul_add(self, m: Self, a: Self) -> Self;
+    /// `a − self · m`, fused exactly where [`Lanes::mul_add`] is.
+    #[inline(always)]
+    fn neg_mul_add(self, m: Self, a: Self) -> Self {
+        // Negation is exact, so this is one rounding of a − self·m when fused.
+        (-self).mul_add(m, a)
+    }
     /// Add the band-limiting correction of a step of `height` lying `f` samples before
     /// sample s + 1 (see `blep::add_step`) into `ring`, in the lanes set in `crossed`: the
     /// others get nothing, or zeros.
@@ -159,6 +170,13 @@ impl Lanes for f32 {
     #[inline(always)]
     fn xor(self, other: Self) -> Self {
         f32::from_bits(self.to_bits() ^ other.to_bits())
+    }
+    #[inline(always)]
+    fn mul_add(self, m: Self, a: Self) -> Self {
+        #[cfg(target_feature = "fma")]
+        return f32::mul_add(self, m, a);
+        #[cfg(not(target_feature = "fma"))]
+        return self * m + a;
     }
     #[inline(always)]
     fn any(self) -> bool {
@@ -308,6 +326,11 @@ impl Lanes for f32x8 {
         }
     }
     #[inline(always)]
+    fn mul_add(self, m: Self, a: Self) -> Self {
+        // `wide` fuses exactly when the target has FMA, as the `f32` lanes do.
+        f32x8::mul_add(self, m, a)
+    }
+    #[inline(always)]
     fn any(self) -> bool {
         // One test of the combined mask (`f32x8::any` tests the two SSE halves with two
         // branches).
@@ -394,6 +417,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn fused_arithmetic_is_the_same_in_every_lane_type() {
+        // 1 + 2⁻²³ squared is 1 + 2⁻²² + 2⁻⁴⁶: one rounding keeps the 2⁻⁴⁶ that two
+        // roundings lose, so the fused and unfused forms differ here. Both lane types must
+        // take the same one, and it must be the one the build promises.
+        let x = 1.0 + f32::EPSILON;
+        let minus_one = -1.0 - 2.0 * f32::EPSILON;
+        let scalar = Lanes::mul_add(x, x, minus_one);
+        let simd = Lanes::mul_add(f32x8::splat(x), f32x8::splat(x), f32x8::splat(minus_one));
+        assert_eq!(simd.lane(5).to_bits(), scalar.to_bits());
+        let fused = cfg!(target_feature = "fma");
+        assert_eq!(scalar, if fused { 2f32.powi(-46) } else { 0.0 });
+        let negated =
+            Lanes::neg_mul_add(f32x8::splat(x), f32x8::splat(-x), f32x8::splat(minus_one));
+        assert_eq!(negated.lane(2).to_bits(), scalar.to_bits());
+        assert_eq!(Lanes::neg_mul_add(3.0f32, 4.0, 20.0), 8.0);
     }
 
     #[test]

@@ -61,10 +61,45 @@ pub fn tan<L: Lanes>(theta: L) -> L {
 /// Division-free so it costs the same per lane in SIMD as in scalar code.
 #[inline(always)]
 pub fn saturate<L: Lanes>(x: L) -> L {
-    let t = (x * L::splat(2.0 / 3.0))
-        .max(L::splat(-1.0))
-        .min(L::splat(1.0));
-    t * (L::splat(1.5) - L::splat(0.5) * t * t)
+    let curve = SaturatorGains::new(1.0, 1.0);
+    saturate_scaled(x, curve.splat())
+}
+
+/// The gains folded into [`saturate`] for a drive stage saturate(x · gain_in) · gain_out:
+/// the input scale of the clamped variable and the two coefficients of its cubic.
+#[derive(Clone, Copy, Debug)]
+pub struct SaturatorGains {
+    /// gain_in · 2/3: the input scale that makes |t| = 1 at the saturator's corner.
+    pub scale: f32,
+    /// 1.5 · gain_out: the cubic's linear coefficient.
+    pub linear: f32,
+    /// −0.5 · gain_out: its cubic coefficient.
+    pub cubic: f32,
+}
+
+impl SaturatorGains {
+    /// The folded gains of saturate(x · `gain_in`) · `gain_out`.
+    pub fn new(gain_in: f32, gain_out: f32) -> Self {
+        Self {
+            scale: gain_in * (2.0 / 3.0),
+            linear: 1.5 * gain_out,
+            cubic: -0.5 * gain_out,
+        }
+    }
+
+    /// The three gains splatted, for [`saturate_scaled`].
+    #[inline(always)]
+    pub fn splat<L: Lanes>(self) -> [L; 3] {
+        [self.scale, self.linear, self.cubic].map(L::splat)
+    }
+}
+
+/// saturate(x · gain_in) · gain_out in five operations, with the gains folded by
+/// [`SaturatorGains`] (splatted): t = clamp(x · scale, ±1), t · (linear + cubic · t²).
+#[inline(always)]
+pub fn saturate_scaled<L: Lanes>(x: L, [scale, linear, cubic]: [L; 3]) -> L {
+    let t = (x * scale).max(L::splat(-1.0)).min(L::splat(1.0));
+    (t * t).mul_add(cubic, linear) * t
 }
 
 #[cfg(test)]
@@ -109,5 +144,27 @@ mod tests {
         }
         assert_eq!(saturate(5.0f32), 1.0);
         assert_eq!(saturate(1.5f32), 1.0);
+    }
+
+    #[test]
+    fn folded_gains_give_the_drive_stage_they_fold() {
+        // saturate(x · gain_in) · gain_out over the drive range (gain_in 1…10,
+        // gain_out 1/√gain_in) and through the corner and the flat part.
+        for drive in [0.0f32, 0.3, 1.0] {
+            let gain_in = 1.0 + 9.0 * drive;
+            let gain_out = 1.0 / gain_in.sqrt();
+            let gains = SaturatorGains::new(gain_in, gain_out).splat::<f32>();
+            for i in -300..=300 {
+                let x = i as f32 * 0.01;
+                let want = saturate(x * gain_in) * gain_out;
+                let got = saturate_scaled(x, gains);
+                assert!(
+                    (got - want).abs() <= 2e-7,
+                    "drive {drive}, x {x}: {got} vs {want}"
+                );
+            }
+            let flat = saturate_scaled(100.0, gains);
+            assert!((flat - gain_out).abs() <= 2e-7, "drive {drive}: {flat}");
+        }
     }
 }

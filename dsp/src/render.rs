@@ -3,7 +3,7 @@
 
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
-use crate::math::saturate;
+use crate::math::{SaturatorGains, saturate_scaled};
 use crate::oscillator::{advance, prime, take};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
@@ -45,13 +45,11 @@ pub struct RunParams {
 /// (g, g + k, 1 / (1 + g(g + k))); returns (high, band, low).
 #[inline(always)]
 fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, g: L, gk: L, d: L) -> (L, L, L) {
-    let high = (x - gk * *s1 - *s2) * d;
-    let g_high = g * high;
-    let band = g_high + *s1;
-    *s1 = g_high + band;
-    let g_band = g * band;
-    let low = g_band + *s2;
-    *s2 = g_band + low;
+    let high = gk.neg_mul_add(*s1, x - *s2) * d;
+    let band = g.mul_add(high, *s1);
+    *s1 = g.mul_add(high, band);
+    let low = g.mul_add(band, *s2);
+    *s2 = g.mul_add(band, low);
     (high, band, low)
 }
 
@@ -73,8 +71,7 @@ struct RunConsts<L: Lanes> {
     pw1: L,
     pw2: L,
     k: L,
-    drive_in: L,
-    drive_out: L,
+    drive: [L; 3],
 }
 
 impl<L: Lanes> RunConsts<L> {
@@ -83,8 +80,7 @@ impl<L: Lanes> RunConsts<L> {
             pw1: L::splat(run.pw1),
             pw2: L::splat(run.pw2),
             k: L::splat(run.k),
-            drive_in: L::splat(run.drive_in),
-            drive_out: L::splat(run.drive_out),
+            drive: SaturatorGains::new(run.drive_in, run.drive_out).splat(),
         }
     }
 }
@@ -129,18 +125,18 @@ fn source_sample<L: Lanes>(
     if run.level1 != (0.0, 0.0) {
         let steps = [g.dt1, g.inv_dt1, c.pw1];
         advance(run.wave1, &mut g.phase1, steps, &mut g.ring1, n);
-        x = x + take(&mut g.ring1, n) * lvl1;
+        x = take(&mut g.ring1, n).mul_add(lvl1, x);
     }
     if run.level2 != (0.0, 0.0) {
         let steps = [g.dt2, g.inv_dt2, c.pw2];
         advance(run.wave2, &mut g.phase2, steps, &mut g.ring2, n);
-        x = x + take(&mut g.ring2, n) * lvl2;
+        x = take(&mut g.ring2, n).mul_add(lvl2, x);
     }
     if run.noise != (0.0, 0.0) {
-        x = x + L::noise(&mut g.noise) * lvln;
+        x = L::noise(&mut g.noise).mul_add(lvln, x);
     }
     if run.drive_in != 1.0 {
-        x = saturate(x * c.drive_in) * c.drive_out;
+        x = saturate_scaled(x, c.drive);
     }
     x
 }
@@ -153,7 +149,7 @@ fn shape_sample<L: Lanes>(
     run: &RunParams,
     c: &RunConsts<L>,
     x: L,
-) -> (L, L) {
+) -> (L, L, L) {
     let y = match run.mode {
         FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
         FilterMode::Lp24 => {
@@ -167,10 +163,10 @@ fn shape_sample<L: Lanes>(
             x - c.k * band
         }
     };
-    let env = g.amp_target + (g.amp_level - g.amp_target) * g.amp_coef;
+    let env = (g.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
     g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
     let v = y * g.amp_level;
-    let out = (v * g.gain_l, v * g.gain_r);
+    let out = (v, g.gain_l, g.gain_r);
     g.gain_l = g.gain_l + g.dgain_l;
     g.gain_r = g.gain_r + g.dgain_r;
     out
@@ -204,9 +200,9 @@ fn render_set<L: Lanes, const K: usize>(
             }
         }
         for (g, x) in set.iter_mut().zip(x) {
-            let (l, r) = shape_sample(g, run, c, x);
-            *out_l = *out_l + l;
-            *out_r = *out_r + r;
+            let (v, gain_l, gain_r) = shape_sample(g, run, c, x);
+            *out_l = v.mul_add(gain_l, *out_l);
+            *out_r = v.mul_add(gain_r, *out_r);
         }
         x = next;
     }
