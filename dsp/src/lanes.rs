@@ -61,6 +61,9 @@ pub trait Lanes:
     fn xor(self, other: Self) -> Self;
     /// Whether any lane of the mask is set.
     fn any(self) -> bool;
+    /// The lanes' sign bits, lane i in bit i: of a mask, the set lanes (nonzero exactly when
+    /// [`Lanes::any`] is true).
+    fn bitmask(self) -> u32;
     /// `self · m + a`, fused (one rounding) where the target has FMA and two roundings
     /// where it has not: the same in every lane type of one build.
     fn mul_add(self, m: Self, a: Self) -> Self;
@@ -181,6 +184,10 @@ impl Lanes for f32 {
     #[inline(always)]
     fn any(self) -> bool {
         self.to_bits() != 0
+    }
+    #[inline(always)]
+    fn bitmask(self) -> u32 {
+        self.to_bits() >> 31
     }
     #[inline(always)]
     fn sum(self) -> f32 {
@@ -335,6 +342,10 @@ impl Lanes for f32x8 {
         // One test of the combined mask (`f32x8::any` tests the two SSE halves with two
         // branches).
         self.to_bitmask() != 0
+    }
+    #[inline(always)]
+    fn bitmask(self) -> u32 {
+        self.to_bitmask()
     }
     #[inline(always)]
     fn sum(self) -> f32 {

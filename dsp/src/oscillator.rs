@@ -10,7 +10,9 @@
 //! eight voices, against 40·f/fs for a per-sample window test.
 //!
 //! Edges are found with the same comparisons that make the naive waveform, so every jump of
-//! the naive waveform gets exactly one correction, whatever the rounding.
+//! the naive waveform gets exactly one correction, whatever the rounding. Each step is worked
+//! out as an [`Ahead`]: the phase after it and integer flags of the edges it crosses, which a
+//! SIMD group computes one sample early so its edge branches test values that are ready.
 //!
 //! The look-ahead costs no latency: a starting oscillator renders its first samples into the
 //! ring at once ([`prime`]), so a note still sounds from its exact sample. Changes of pitch,
@@ -38,11 +40,60 @@ pub type Ring<L> = [L; RING];
 // the live slots n … n + LOOKAHEAD + 3 must be distinct.
 const _: () = assert!(LOOKAHEAD >= 2 && LOOKAHEAD + 4 <= RING && RING.is_power_of_two());
 
+/// Edge flags of [`Ahead`] (lane bits): the lanes that wrap.
+const WRAPS: u32 = 0xFF;
+/// Edge flags of [`Ahead`]: the lanes that pass the waveform's mark (the pulse width, or the
+/// triangle's trough at 0.5).
+const PASSES_MARK: u32 = 0xFF00;
+
+/// An oscillator's coming step: the phase after it, and the lanes whose edges it crosses as
+/// integer flags. A SIMD group works it out one sample early (see `render`), so its edge
+/// branches test values that were ready long before them: a mispredicted one is found as
+/// soon as it is reached instead of after the phase arithmetic, which waits behind the busy
+/// vector units.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ahead<L> {
+    next: L,
+    edges: u32,
+}
+
+impl<L: Lanes> Ahead<L> {
+    /// The step of `wave` from `phase` with `[dt, inv_dt, pw]` (see [`advance`]). O(1).
+    #[inline(always)]
+    pub fn new(wave: Waveform, phase: L, [dt, _, pw]: [L; 3]) -> Self {
+        let (wrapped, next) = step_phase(phase, dt);
+        let passes = |mark: L| crossed(phase.lt(mark), next, wrapped, mark).bitmask() << 8;
+        let edges = match wave {
+            Waveform::Sine => 0,
+            Waveform::Saw => wrapped.bitmask(),
+            Waveform::Pulse => wrapped.bitmask() | passes(pw),
+            Waveform::Triangle => wrapped.bitmask() | passes(L::splat(0.5)),
+        };
+        Self { next, edges }
+    }
+
+    /// The phase after the step.
+    #[inline(always)]
+    pub fn next(&self) -> L {
+        self.next
+    }
+}
+
+/// The wrap mask and the phase one step of `dt` after `p`.
+#[inline(always)]
+fn step_phase<L: Lanes>(p: L, dt: L) -> (L, L) {
+    let one = L::splat(1.0);
+    let next = p + dt;
+    let wrapped = one.le(next);
+    (wrapped, next - wrapped.and(one))
+}
+
 /// Advance an oscillator by one sample. `n` is the output sample now (any counter that
 /// advances by one per sample, taken modulo `N`): the naive waveform of sample
 /// `n + LOOKAHEAD` is added into `ring`, then the corrections of any edge crossed before the
-/// following sample, and the phase moves on. Read sample `n` with [`take`] afterwards.
-/// `inv_dt` is 1/dt and `pw` the pulse width. Allocation-free, O(1).
+/// following sample, and the phase moves on. `this` is the step, [`Ahead::new`] of the phase
+/// (made now, or one sample early). Read sample `n` with [`take`] afterwards. `inv_dt` is
+/// 1/dt and `pw` the pulse width. Allocation-free, O(1).
 #[inline(always)]
 pub fn advance<L: Lanes, const N: usize>(
     wave: Waveform,
@@ -50,13 +101,17 @@ pub fn advance<L: Lanes, const N: usize>(
     [dt, inv_dt, pw]: [L; 3],
     ring: &mut [L; N],
     n: usize,
+    this: Ahead<L>,
 ) {
     let s = n + LOOKAHEAD;
     let p = *phase;
+    let Ahead {
+        next: p_next,
+        edges,
+    } = this;
     let one = L::splat(1.0);
-    let next = p + dt;
-    let wrapped = one.le(next);
-    let p_next = next - wrapped.and(one);
+    // Only edge code needs the step's wrap mask again (the one its flags came from).
+    let wrapped = || step_phase(p, dt).0;
     // The fraction of a sample between the edge and sample s + 1, and the edge's height in
     // the lanes in `crossed`; zero height in the others, so their taps add nothing (±0).
     let edge = |past: L, crossed: L, height: L| ((past * inv_dt).min(one), crossed.and(height));
@@ -68,19 +123,19 @@ pub fn advance<L: Lanes, const N: usize>(
         Waveform::Sine => add(ring, s, sin_cycles(p)),
         Waveform::Saw => {
             add(ring, s, p + p - one);
-            if wrapped.any() {
-                step(ring, p_next, wrapped, L::splat(-2.0));
+            if edges & WRAPS != 0 {
+                step(ring, p_next, wrapped(), L::splat(-2.0));
             }
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
             let high = p.lt(pw);
             add(ring, s, high.and(L::splat(2.0)) - (pw + pw));
-            if wrapped.any() {
-                step(ring, p_next, wrapped, L::splat(2.0));
+            if edges & WRAPS != 0 {
+                step(ring, p_next, wrapped(), L::splat(2.0));
             }
-            let fell = crossed(high, p_next, wrapped, pw);
-            if fell.any() {
+            if edges & PASSES_MARK != 0 {
+                let fell = crossed(high, p_next, wrapped(), pw);
                 step(ring, past_mark(p_next, pw), fell, L::splat(-2.0));
             }
         }
@@ -88,12 +143,12 @@ pub fn advance<L: Lanes, const N: usize>(
             add(ring, s, L::splat(4.0) * (p - L::splat(0.5)).abs() - one);
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
             let turn = L::splat(8.0) * dt;
-            if wrapped.any() {
-                add_corner(ring, s, edge(p_next, wrapped, -turn));
+            if edges & WRAPS != 0 {
+                add_corner(ring, s, edge(p_next, wrapped(), -turn));
             }
-            let half = L::splat(0.5);
-            let troughed = crossed(p.lt(half), p_next, wrapped, half);
-            if troughed.any() {
+            if edges & PASSES_MARK != 0 {
+                let half = L::splat(0.5);
+                let troughed = crossed(p.lt(half), p_next, wrapped(), half);
                 add_corner(ring, s, edge(past_mark(p_next, half), troughed, turn));
             }
         }
@@ -143,7 +198,8 @@ pub fn prime<L: Lanes>(
     let mut scratch = [L::splat(0.0); 2 * RING];
     let mut p = *phase;
     for step in 0..LOOKAHEAD {
-        advance(wave, &mut p, steps, &mut scratch, step);
+        let this = Ahead::new(wave, p, steps);
+        advance(wave, &mut p, steps, &mut scratch, step, this);
     }
     *phase = mask.select(p, *phase);
     for j in 0..RING {
@@ -187,12 +243,14 @@ impl Oscillator {
 
     /// The next output sample. Allocation-free, O(1).
     pub fn next_sample(&mut self) -> f32 {
+        let this = Ahead::new(self.wave, self.phase, self.steps);
         advance(
             self.wave,
             &mut self.phase,
             self.steps,
             &mut self.ring,
             self.n,
+            this,
         );
         let out = take(&mut self.ring, self.n);
         self.n = self.n.wrapping_add(1);
@@ -297,7 +355,8 @@ mod tests {
         let mut phase = pw - dt;
         let mut out = Vec::new();
         for n in 0..12 {
-            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n);
+            let this = Ahead::new(Waveform::Pulse, phase, steps);
+            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
             out.push(take(&mut ring, n));
         }
         // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after (the ring was not
@@ -328,8 +387,47 @@ mod tests {
         );
         let mut fresh = Oscillator::new(Waveform::Pulse, dt, pw, 0.97);
         for n in 13..13 + 200 {
-            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n);
+            let this = Ahead::new(Waveform::Pulse, phase, steps);
+            advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
             assert_eq!(take(&mut ring, n), fresh.next_sample(), "sample {n}");
+        }
+    }
+
+    #[test]
+    fn a_step_carried_from_the_previous_sample_plays_what_a_fresh_one_plays() {
+        // The SIMD engine works each step out one sample early and branches on the carried
+        // flags: every waveform, eight lanes of different pitches, pulse widths and phases,
+        // bit for bit against steps made from the phase when they are taken.
+        use wide::f32x8;
+        let dt = f32x8::new([0.013, 0.2, 0.0071, 0.45, 0.031, 0.09, 0.3, 0.0005]);
+        let pw = f32x8::new([0.05, 0.5, 0.95, 0.3, 0.7, 0.5, 0.5, 0.5]);
+        let steps = [dt, f32x8::splat(1.0) / dt, pw];
+        for wave in [
+            Waveform::Saw,
+            Waveform::Pulse,
+            Waveform::Triangle,
+            Waveform::Sine,
+        ] {
+            let start = f32x8::new([0.0, 0.99, 0.5, 0.25, 0.699, 0.1, 0.95, 0.3]);
+            let (mut carried, mut fresh) = (start, start);
+            let mut ring_carried = [f32x8::splat(0.0); RING];
+            let mut ring_fresh = ring_carried;
+            let mut ahead = Ahead::new(wave, carried, steps);
+            let mut edges = 0;
+            for n in 0..2_000 {
+                let this = ahead;
+                ahead = Ahead::new(wave, this.next(), steps);
+                edges += usize::from(this.edges != 0);
+                advance(wave, &mut carried, steps, &mut ring_carried, n, this);
+                let now = Ahead::new(wave, fresh, steps);
+                advance(wave, &mut fresh, steps, &mut ring_fresh, n, now);
+                let (a, b) = (take(&mut ring_carried, n), take(&mut ring_fresh, n));
+                assert_eq!(
+                    a.to_array().map(f32::to_bits),
+                    b.to_array().map(f32::to_bits)
+                );
+            }
+            assert_eq!(edges > 500, wave != Waveform::Sine, "{wave:?}: {edges}");
         }
     }
 
