@@ -11,9 +11,7 @@ use crate::lanes::Lanes;
 use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
-use crate::render::{
-    RunParams, SourceLevels, oscillators_on, prime_oscillators, render_groups, source_levels,
-};
+use crate::render::{LevelRamps, RunParams, oscillators_on, prime_oscillators, render_groups};
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -39,7 +37,7 @@ pub struct Engine<L: Lanes> {
     tick: Tick,
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
-    levels: [SourceLevels<L>; CONTROL_INTERVAL],
+    levels: LevelRamps<L>,
     clock: u64,
     /// Whether each oscillator ran in the last rendered run.
     oscillators_on: [bool; 2],
@@ -72,7 +70,7 @@ impl<L: Lanes> Engine<L> {
             tick,
             acc_l: [L::default(); CONTROL_INTERVAL],
             acc_r: [L::default(); CONTROL_INTERVAL],
-            levels: [[L::splat(0.0); 3]; CONTROL_INTERVAL],
+            levels: LevelRamps::default(),
             clock: 0,
             oscillators_on: oscillators_on(&tick.run),
             next_serial: 0,
@@ -191,8 +189,7 @@ impl<L: Lanes> Engine<L> {
             tick_pos,
             ..self.tick.run
         };
-        let levels = &mut self.levels[..n];
-        source_levels(&run, levels);
+        let levels = self.levels.for_run(&run, n);
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
         acc_l.fill(L::splat(0.0));
@@ -200,10 +197,8 @@ impl<L: Lanes> Engine<L> {
         let used = self.lanes.len().div_ceil(L::WIDTH);
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
-        for (i, (l, r)) in acc_l.iter().zip(acc_r.iter()).enumerate() {
-            mix[0][i] = l.sum();
-            mix[1][i] = r.sum();
-        }
+        L::sum_rows(acc_l, &mut mix[0]);
+        L::sum_rows(acc_r, &mut mix[1]);
         self.non_finite += output_run([&mix[0], &mix[1]], self.tick.gain, tick_pos, left, right);
     }
 

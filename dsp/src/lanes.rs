@@ -86,8 +86,9 @@ pub trait Lanes:
     ) {
         crate::blep::add_step(ring, s, (f, crossed.and(height)));
     }
-    /// Sum of all lanes.
-    fn sum(self) -> f32;
+    /// Write the sum of each row's lanes into `out` (as many as both slices hold), in an
+    /// order of additions that depends on neither the row's place nor the slice's length.
+    fn sum_rows(rows: &[Self], out: &mut [f32]);
     /// One lane's value.
     fn lane(self, index: usize) -> f32;
     /// Replace one lane's value.
@@ -189,9 +190,9 @@ impl Lanes for f32 {
     fn bitmask(self) -> u32 {
         self.to_bits() >> 31
     }
-    #[inline(always)]
-    fn sum(self) -> f32 {
-        self
+    fn sum_rows(rows: &[Self], out: &mut [f32]) {
+        let n = rows.len().min(out.len());
+        out[..n].copy_from_slice(&rows[..n]);
     }
     #[inline(always)]
     fn lane(self, _index: usize) -> f32 {
@@ -347,9 +348,8 @@ impl Lanes for f32x8 {
     fn bitmask(self) -> u32 {
         self.to_bitmask()
     }
-    #[inline(always)]
-    fn sum(self) -> f32 {
-        self.reduce_add()
+    fn sum_rows(rows: &[Self], out: &mut [f32]) {
+        crate::lane_sum::sum_rows(rows, out);
     }
     #[inline(always)]
     fn lane(self, index: usize) -> f32 {

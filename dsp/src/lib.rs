@@ -11,6 +11,7 @@ pub mod denormals;
 pub mod engine;
 pub mod event;
 pub mod globals;
+pub mod lane_sum;
 pub mod lanes;
 pub mod limiter;
 pub mod load_history;

@@ -53,15 +53,44 @@ fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, g: L, gk: L, d: L) -> (L, L,
     (high, band, low)
 }
 
-/// Per-sample source levels (oscillator 1, oscillator 2, noise), computed and splatted once
-/// per run for every group, which then multiplies by them straight from memory.
+/// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted for the groups,
+/// which multiply by them straight from memory.
 pub type SourceLevels<L> = [L; 3];
 
-/// Fill `out` with the ramped source levels for the run's samples. O(samples).
-pub fn source_levels<L: Lanes>(run: &RunParams, out: &mut [SourceLevels<L>]) {
-    let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
-    for (i, levels) in out.iter_mut().enumerate() {
-        *levels = [run.level1, run.level2, run.noise].map(|level| L::splat(ramp(level, i)));
+/// The source levels of each sample of a run (see [`SourceLevels`]). They are rewritten
+/// only when they ramp or change: steady levels, the usual case, cost nothing per sample.
+pub struct LevelRamps<L: Lanes> {
+    levels: [SourceLevels<L>; CONTROL_INTERVAL],
+    /// The levels every entry holds, if they are steady.
+    steady: Option<[(f32, f32); 3]>,
+}
+
+impl<L: Lanes> Default for LevelRamps<L> {
+    fn default() -> Self {
+        Self {
+            levels: [[L::splat(0.0); 3]; CONTROL_INTERVAL],
+            steady: None,
+        }
+    }
+}
+
+impl<L: Lanes> LevelRamps<L> {
+    /// The levels of the run's `n` samples (at most `CONTROL_INTERVAL`). Allocation-free;
+    /// O(n) when the levels ramp or have just changed, O(1) while they hold.
+    pub fn for_run(&mut self, run: &RunParams, n: usize) -> &[SourceLevels<L>] {
+        let ramps = [run.level1, run.level2, run.noise];
+        let steady = ramps.iter().all(|&(_, step)| step == 0.0);
+        if !steady || self.steady != Some(ramps) {
+            let ramp =
+                |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
+            // Steady levels fill every entry, for the runs that follow.
+            let filled = if steady { CONTROL_INTERVAL } else { n };
+            for (i, levels) in self.levels[..filled].iter_mut().enumerate() {
+                *levels = ramps.map(|level| L::splat(ramp(level, i)));
+            }
+            self.steady = steady.then_some(ramps);
+        }
+        &self.levels[..n]
     }
 }
 
@@ -250,7 +279,7 @@ fn render_set<L: Lanes, const K: usize>(
 }
 
 /// Render `acc_l.len()` samples of a slice of groups, adding each voice's stereo output into
-/// the per-lane accumulators; `levels` comes from [`source_levels`] (one entry per sample).
+/// the per-lane accumulators; `levels` comes from [`LevelRamps::for_run`] (one entry per sample).
 /// The run starts at output sample `run.tick_pos` (the absolute position modulo the control
 /// interval, which the oscillator rings divide). Scalar voices go two at a time so their
 /// dependency chains overlap. Allocation-free, O(groups × samples).
@@ -279,5 +308,52 @@ pub fn render_groups<L: Lanes>(
     }
     for g in pairs.into_remainder() {
         render_set([g], run, &c, levels, acc_l, acc_r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_levels_are_the_levels_a_fresh_fill_gives() {
+        // Steady levels are written once and kept; every run must still read exactly what
+        // filling from scratch gives, through ramps, changes and runs of any length.
+        let steady = |a: f32, b: f32, noise: f32| [(a, 0.0), (b, 0.0), (noise, 0.0)];
+        let runs = [
+            (steady(0.5, 0.25, 0.1), 0, 16),
+            (steady(0.5, 0.25, 0.1), 3, 13),
+            (steady(0.5, 0.25, 0.1), 0, 5),
+            ([(0.5, 0.01), (0.25, 0.0), (0.1, -0.002)], 5, 11),
+            (steady(0.66, 0.25, 0.1), 0, 16),
+            (steady(0.66, 0.25, 0.0), 7, 9),
+            (steady(0.5, 0.25, 0.1), 0, 16),
+            ([(0.5, 0.0), (0.25, 0.0), (0.1, 0.003)], 0, 16),
+            (steady(0.5, 0.25, 0.1), 2, 14),
+        ];
+        let mut kept = LevelRamps::<wide::f32x8>::default();
+        for (k, ([level1, level2, noise], tick_pos, n)) in runs.into_iter().enumerate() {
+            let run = RunParams {
+                level1,
+                level2,
+                noise,
+                tick_pos,
+                ..RunParams::default()
+            };
+            let mut fresh = LevelRamps::<wide::f32x8>::default();
+            let want: Vec<[[f32; 8]; 3]> = fresh
+                .for_run(&run, n)
+                .iter()
+                .map(|l| l.map(|x| x.to_array()))
+                .collect();
+            let got: Vec<[[f32; 8]; 3]> = kept
+                .for_run(&run, n)
+                .iter()
+                .map(|l| l.map(|x| x.to_array()))
+                .collect();
+            assert_eq!(got, want, "run {k}");
+            let first = level1.0 + level1.1 * tick_pos as f32;
+            assert_eq!(got[0][0][3], first, "run {k}");
+        }
     }
 }
