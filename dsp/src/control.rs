@@ -186,16 +186,19 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
         .max(L::splat(1e-7))
 }
 
-/// The TPT state-variable coefficients (g, g + k, d = 1 / (1 + g(g + k))) of both filter
-/// stages for prewarped gain `g`: the resonant stage's damping `k` and the Butterworth
-/// stage's √2. One division serves both stages.
+/// The TPT state-variable coefficients (a1, a2, g) = (d, g·d, g), d = 1 / (1 + g(g + k)),
+/// of both filter stages for prewarped gain `g` (see `render::svf_step`): the resonant
+/// stage's damping `k` and the Butterworth stage's √2. One division serves both stages.
 #[inline(always)]
-fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
+pub(crate) fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
     let one = L::splat(1.0);
-    let (gk_a, gk_b) = (g + k, g + L::splat(std::f32::consts::SQRT_2));
-    let (qa, qb) = (one + g * gk_a, one + g * gk_b);
+    let (qa, qb) = (
+        g.mul_add(g + k, one),
+        g.mul_add(g + L::splat(std::f32::consts::SQRT_2), one),
+    );
     let r = one / (qa * qb);
-    ([g, gk_a, qb * r], [g, gk_b, qa * r])
+    let coefs = |d: L| [d, g * d, g];
+    (coefs(qb * r), coefs(qa * r))
 }
 
 /// Compute the per-lane control values from the group's current state. Pure, O(1).

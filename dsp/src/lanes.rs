@@ -68,11 +68,9 @@ pub trait Lanes:
     /// where it has not: the same in every lane type of one build.
     fn mul_add(self, m: Self, a: Self) -> Self;
     /// `a − self · m`, fused exactly where [`Lanes::mul_add`] is.
-    #[inline(always)]
-    fn neg_mul_add(self, m: Self, a: Self) -> Self {
-        // Negation is exact, so this is one rounding of a − self·m when fused.
-        (-self).mul_add(m, a)
-    }
+    fn neg_mul_add(self, m: Self, a: Self) -> Self;
+    /// `self · m − s`, fused exactly where [`Lanes::mul_add`] is.
+    fn mul_sub(self, m: Self, s: Self) -> Self;
     /// Add the band-limiting correction of a step of `height` lying `f` samples before
     /// sample s + 1 (see `blep::add_step`) into `ring`, in the lanes set in `crossed`: the
     /// others get nothing, or zeros.
@@ -181,6 +179,21 @@ impl Lanes for f32 {
         return f32::mul_add(self, m, a);
         #[cfg(not(target_feature = "fma"))]
         return self * m + a;
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, m: Self, a: Self) -> Self {
+        // Negation is exact: one rounding of a − self·m when fused.
+        #[cfg(target_feature = "fma")]
+        return f32::mul_add(-self, m, a);
+        #[cfg(not(target_feature = "fma"))]
+        return a - self * m;
+    }
+    #[inline(always)]
+    fn mul_sub(self, m: Self, s: Self) -> Self {
+        #[cfg(target_feature = "fma")]
+        return f32::mul_add(self, m, -s);
+        #[cfg(not(target_feature = "fma"))]
+        return self * m - s;
     }
     #[inline(always)]
     fn any(self) -> bool {
@@ -337,6 +350,14 @@ impl Lanes for f32x8 {
     fn mul_add(self, m: Self, a: Self) -> Self {
         // `wide` fuses exactly when the target has FMA, as the `f32` lanes do.
         f32x8::mul_add(self, m, a)
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, m: Self, a: Self) -> Self {
+        f32x8::mul_neg_add(self, m, a)
+    }
+    #[inline(always)]
+    fn mul_sub(self, m: Self, s: Self) -> Self {
+        f32x8::mul_sub(self, m, s)
     }
     #[inline(always)]
     fn any(self) -> bool {

@@ -40,12 +40,6 @@ pub type Ring<L> = [L; RING];
 // the live slots n … n + LOOKAHEAD + 3 must be distinct.
 const _: () = assert!(LOOKAHEAD >= 2 && LOOKAHEAD + 4 <= RING && RING.is_power_of_two());
 
-/// Edge flags of [`Ahead`] (lane bits): the lanes that wrap.
-const WRAPS: u32 = 0xFF;
-/// Edge flags of [`Ahead`]: the lanes that pass the waveform's mark (the pulse width, or the
-/// triangle's trough at 0.5).
-const PASSES_MARK: u32 = 0xFF00;
-
 /// An oscillator's coming step: the phase after it, and the lanes whose edges it crosses as
 /// integer flags. A SIMD group works it out one sample early (see `render`), so its edge
 /// branches test values that were ready long before them: a mispredicted one is found as
@@ -54,7 +48,12 @@ const PASSES_MARK: u32 = 0xFF00;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Ahead<L> {
     next: L,
-    edges: u32,
+    /// Lane bits of the lanes that wrap.
+    wraps: u32,
+    /// Lane bits of the lanes that pass the waveform's mark (the pulse width, or the
+    /// triangle's trough at 0.5). Kept apart from `wraps`: each is one move-mask, where
+    /// one word of both costs a pack sequence.
+    marks: u32,
 }
 
 impl<L: Lanes> Ahead<L> {
@@ -62,14 +61,14 @@ impl<L: Lanes> Ahead<L> {
     #[inline(always)]
     pub fn new(wave: Waveform, phase: L, [dt, _, pw]: [L; 3]) -> Self {
         let (wrapped, next) = step_phase(phase, dt);
-        let passes = |mark: L| crossed(phase.lt(mark), next, wrapped, mark).bitmask() << 8;
-        let edges = match wave {
-            Waveform::Sine => 0,
-            Waveform::Saw => wrapped.bitmask(),
-            Waveform::Pulse => wrapped.bitmask() | passes(pw),
-            Waveform::Triangle => wrapped.bitmask() | passes(L::splat(0.5)),
+        let passes = |mark: L| crossed(phase.lt(mark), next, wrapped, mark).bitmask();
+        let (wraps, marks) = match wave {
+            Waveform::Sine => (0, 0),
+            Waveform::Saw => (wrapped.bitmask(), 0),
+            Waveform::Pulse => (wrapped.bitmask(), passes(pw)),
+            Waveform::Triangle => (wrapped.bitmask(), passes(L::splat(0.5))),
         };
-        Self { next, edges }
+        Self { next, wraps, marks }
     }
 
     /// The phase after the step.
@@ -107,7 +106,8 @@ pub fn advance<L: Lanes, const N: usize>(
     let p = *phase;
     let Ahead {
         next: p_next,
-        edges,
+        wraps,
+        marks,
     } = this;
     let one = L::splat(1.0);
     // Only edge code needs the step's wrap mask again (the one its flags came from).
@@ -123,7 +123,7 @@ pub fn advance<L: Lanes, const N: usize>(
         Waveform::Sine => add(ring, s, sin_cycles(p)),
         Waveform::Saw => {
             add(ring, s, p + p - one);
-            if edges & WRAPS != 0 {
+            if wraps != 0 {
                 step(ring, p_next, wrapped(), L::splat(-2.0));
             }
         }
@@ -131,10 +131,10 @@ pub fn advance<L: Lanes, const N: usize>(
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
             let high = p.lt(pw);
             add(ring, s, high.and(L::splat(2.0)) - (pw + pw));
-            if edges & WRAPS != 0 {
+            if wraps != 0 {
                 step(ring, p_next, wrapped(), L::splat(2.0));
             }
-            if edges & PASSES_MARK != 0 {
+            if marks != 0 {
                 let fell = crossed(high, p_next, wrapped(), pw);
                 step(ring, past_mark(p_next, pw), fell, L::splat(-2.0));
             }
@@ -143,10 +143,10 @@ pub fn advance<L: Lanes, const N: usize>(
             add(ring, s, L::splat(4.0) * (p - L::splat(0.5)).abs() - one);
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
             let turn = L::splat(8.0) * dt;
-            if edges & WRAPS != 0 {
+            if wraps != 0 {
                 add_corner(ring, s, edge(p_next, wrapped(), -turn));
             }
-            if edges & PASSES_MARK != 0 {
+            if marks != 0 {
                 let half = L::splat(0.5);
                 let troughed = crossed(p.lt(half), p_next, wrapped(), half);
                 add_corner(ring, s, edge(past_mark(p_next, half), troughed, turn));
@@ -417,7 +417,7 @@ mod tests {
             for n in 0..2_000 {
                 let this = ahead;
                 ahead = Ahead::new(wave, this.next(), steps);
-                edges += usize::from(this.edges != 0);
+                edges += usize::from(this.wraps | this.marks != 0);
                 advance(wave, &mut carried, steps, &mut ring_carried, n, this);
                 let now = Ahead::new(wave, fresh, steps);
                 advance(wave, &mut fresh, steps, &mut ring_fresh, n, now);

@@ -41,16 +41,17 @@ pub struct RunParams {
     pub tick_pos: usize,
 }
 
-/// One sample of a TPT state-variable filter (Zavalishin's form) with coefficients
-/// (g, g + k, 1 / (1 + g(g + k))); returns (high, band, low).
+/// One sample of a TPT state-variable filter (Zavalishin's trapezoidal integrators, in the
+/// form Andrew Simper gives) with coefficients (a1, a2, g) = (d, g·d, g),
+/// d = 1 / (1 + g(g + k)); returns (band, low). `s1`, `s2` are the integrator states.
 #[inline(always)]
-fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, g: L, gk: L, d: L) -> (L, L, L) {
-    let high = gk.neg_mul_add(*s1, x - *s2) * d;
-    let band = g.mul_add(high, *s1);
-    *s1 = g.mul_add(high, band);
+fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, [a1, a2, g]: [L; 3]) -> (L, L) {
+    let band = a2.mul_add(x - *s2, a1 * *s1);
     let low = g.mul_add(band, *s2);
-    *s2 = g.mul_add(band, low);
-    (high, band, low)
+    let two = L::splat(2.0);
+    *s1 = band.mul_sub(two, *s1);
+    *s2 = low.mul_sub(two, *s2);
+    (band, low)
 }
 
 /// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted for the groups,
@@ -215,17 +216,21 @@ fn shape_sample<L: Lanes>(
     c: &RunConsts<L>,
     x: L,
 ) -> (L, L, L) {
+    let fa = [g.fa1, g.fa2, g.fa3];
     let y = match run.mode {
-        FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2,
+        FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, fa).1,
         FilterMode::Lp24 => {
-            let (_, _, low) = svf_step(x, &mut g.s1b, &mut g.s2b, g.fb1, g.fb2, g.fb3);
-            svf_step(low, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).2
+            let (_, low) = svf_step(x, &mut g.s1b, &mut g.s2b, [g.fb1, g.fb2, g.fb3]);
+            svf_step(low, &mut g.s1a, &mut g.s2a, fa).1
         }
-        FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).1,
-        FilterMode::Hp => svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3).0,
+        FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, fa).0,
+        FilterMode::Hp => {
+            let (band, low) = svf_step(x, &mut g.s1a, &mut g.s2a, fa);
+            c.k.neg_mul_add(band, x - low)
+        }
         FilterMode::Notch => {
-            let (_, band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, g.fa1, g.fa2, g.fa3);
-            x - c.k * band
+            let (band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, fa);
+            c.k.neg_mul_add(band, x)
         }
     };
     let env = (g.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
@@ -314,6 +319,58 @@ pub fn render_groups<L: Lanes>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_filter_responds_as_the_prewarped_analog_state_variable_filter() {
+        // The TPT SVF is the bilinear transform of the analog SVF 1 / (s² + ks + 1) with
+        // its cutoff prewarped: at the digital frequency ω its outputs are the analog ones
+        // at Ω = tan(ω/2) / g. Hold each output's steady-state gain for sines below, at and
+        // above the cutoff, damped and resonant, to that within 0.05 dB.
+        let cutoff = 0.05f64; // cycles per sample
+        let g = (std::f64::consts::PI * cutoff).tan();
+        for k in [std::f64::consts::SQRT_2, 0.3, 0.05] {
+            let (coefs, _) = crate::control::svf_coefs(g as f32, k as f32);
+            for ratio in [0.25, 0.7, 1.0, 1.4, 4.0] {
+                let freq = cutoff * ratio;
+                let big_omega = (std::f64::consts::PI * freq).tan() / g;
+                // Analog responses at jΩ: the shared denominator 1 − Ω² + jkΩ.
+                let den = ((1.0 - big_omega * big_omega).powi(2) + (k * big_omega).powi(2)).sqrt();
+                let want = [
+                    big_omega / den,                           // band
+                    1.0 / den,                                 // low
+                    big_omega * big_omega / den,               // high
+                    (1.0 - big_omega * big_omega).abs() / den, // notch
+                ];
+                let (mut s1, mut s2) = (0.0f32, 0.0f32);
+                let settle = 40_000;
+                let cycles = 200.0;
+                let len = (cycles / freq).round() as usize;
+                let (mut re, mut im) = ([0.0f64; 4], [0.0f64; 4]);
+                for n in 0..settle + len {
+                    let phase = std::f64::consts::TAU * freq * n as f64;
+                    let x = phase.sin() as f32;
+                    let (band, low) = svf_step(x, &mut s1, &mut s2, coefs);
+                    let high = (k as f32).neg_mul_add(band, x - low);
+                    let notch = (k as f32).neg_mul_add(band, x);
+                    if n >= settle {
+                        for (i, y) in [band, low, high, notch].into_iter().enumerate() {
+                            re[i] += f64::from(y) * phase.sin();
+                            im[i] += f64::from(y) * phase.cos();
+                        }
+                    }
+                }
+                for i in 0..4 {
+                    let got = 2.0 * re[i].hypot(im[i]) / (len as f64);
+                    let db = 20.0 * (got / want[i]).log10();
+                    assert!(
+                        db.abs() < 0.05 || (want[i] < 1e-3 && got < 2e-3),
+                        "k {k}, {ratio} × cutoff, output {i}: gain {got}, analog {}",
+                        want[i]
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn kept_levels_are_the_levels_a_fresh_fill_gives() {

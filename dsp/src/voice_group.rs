@@ -63,17 +63,17 @@ voice_group! {
     s1b,
     /// Second filter stage integrator 2.
     s2b,
-    /// Resonant stage gain g = tan(π·fc/fs).
+    /// Resonant stage a1 = d = 1 / (1 + g(g + k)), g = tan(π·fc/fs).
     fa1,
-    /// Resonant stage g + k.
+    /// Resonant stage a2 = g·d.
     fa2,
-    /// Resonant stage 1 / (1 + g(g + k)).
+    /// Resonant stage a3 = g²·d.
     fa3,
-    /// Butterworth (first LP24) stage g.
+    /// Butterworth (first LP24) stage a1 = 1 / (1 + g(g + √2)).
     fb1,
-    /// Butterworth stage g + √2.
+    /// Butterworth stage a2.
     fb2,
-    /// Butterworth stage 1 / (1 + g(g + √2)).
+    /// Butterworth stage a3.
     fb3,
     /// Amp envelope level, 0…1.
     amp_level,
