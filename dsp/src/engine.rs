@@ -190,15 +190,18 @@ impl<L: Lanes> Engine<L> {
             ..self.tick.run
         };
         let levels = self.levels.for_run(&run, n);
+        // Clearing the whole arrays, whatever the run's length, is a fixed row of stores
+        // rather than a loop.
+        self.acc_l = [L::splat(0.0); CONTROL_INTERVAL];
+        self.acc_r = [L::splat(0.0); CONTROL_INTERVAL];
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
-        acc_l.fill(L::splat(0.0));
-        acc_r.fill(L::splat(0.0));
         let used = self.lanes.len().div_ceil(L::WIDTH);
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
-        L::sum_rows(acc_l, &mut mix[0]);
-        L::sum_rows(acc_r, &mut mix[1]);
+        // Every row: a fixed count of batches, no remainder (rows past the run are zero).
+        L::sum_rows(&self.acc_l, &mut mix[0]);
+        L::sum_rows(&self.acc_r, &mut mix[1]);
         self.non_finite += output_run([&mix[0], &mix[1]], self.tick.gain, tick_pos, left, right);
     }
 

@@ -20,7 +20,7 @@ fn sum_row(row: f32x8) -> f32 {
 
 /// Write the sum of each row's lanes into `out` (as many as both slices hold).
 /// Allocation-free, O(rows).
-#[inline]
+#[inline(always)]
 pub fn sum_rows(rows: &[f32x8], out: &mut [f32]) {
     let n = rows.len().min(out.len());
     let (rows, out) = (&rows[..n], &mut out[..n]);

@@ -203,6 +203,7 @@ impl Lanes for f32 {
     fn bitmask(self) -> u32 {
         self.to_bits() >> 31
     }
+    #[inline(always)]
     fn sum_rows(rows: &[Self], out: &mut [f32]) {
         let n = rows.len().min(out.len());
         out[..n].copy_from_slice(&rows[..n]);
@@ -369,6 +370,7 @@ impl Lanes for f32x8 {
     fn bitmask(self) -> u32 {
         self.to_bitmask()
     }
+    #[inline(always)]
     fn sum_rows(rows: &[Self], out: &mut [f32]) {
         crate::lane_sum::sum_rows(rows, out);
     }

@@ -47,7 +47,14 @@ pub fn output_run(
             let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
             let gain = f32x8::splat(gain0) + f32x8::splat(step) * pos;
             let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain;
-            let finite = x.abs().le(f32x8::splat(f32::MAX)).to_bitmask();
+            let magnitude = x.abs();
+            // Below the knee (the usual case) the limiter is the identity and every sample
+            // is finite (NaN fails the comparison): skip the curve and the count.
+            if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
+                limited.copy_from_slice(&x.to_array());
+                continue;
+            }
+            let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
             // Only the run's own samples count, not the padding past `n`.
             let own = (1u32 << (n - chunk * 8).min(8)) - 1;
             non_finite += u64::from((!finite & own).count_ones());
@@ -95,5 +102,24 @@ mod tests {
         assert_eq!((left[3], right[9]), (0.0, 0.0));
         assert_eq!(left[10], soft_limit(0.5 * 6.0));
         assert!(left.iter().chain(&right).all(|x| x.abs() < 1.0));
+    }
+
+    #[test]
+    fn quiet_runs_pass_exactly_and_one_loud_sample_is_limited() {
+        // Left stays below the knee; right has one sample past it in its second chunk.
+        let mut mix: [[f32; CONTROL_INTERVAL]; 2] = [
+            std::array::from_fn(|i| 0.01 * i as f32 - 0.07),
+            std::array::from_fn(|i| -0.5 + 0.001 * i as f32),
+        ];
+        mix[1][13] = 3.0;
+        let (mut left, mut right) = ([9.0f32; CONTROL_INTERVAL], [9.0f32; CONTROL_INTERVAL]);
+        let broken = output_run([&mix[0], &mix[1]], (0.5, 0.0), 0, &mut left, &mut right);
+        assert_eq!(broken, 0);
+        for i in 0..CONTROL_INTERVAL {
+            assert_eq!(left[i], mix[0][i] * 0.5, "left {i}");
+            assert_eq!(right[i], soft_limit(mix[1][i] * 0.5), "right {i}");
+        }
+        assert_eq!(right[12], mix[1][12] * 0.5);
+        assert!(right[13] > KNEE && right[13] < 1.0);
     }
 }
