@@ -54,6 +54,19 @@ fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, [a1, a2, g]: [L; 3]) -> (L, 
     (band, low)
 }
 
+/// The response `mode` picks from one filter stage with damping `k`, given its input `x`
+/// and its (band, low) outputs: high = x − k·band − low, notch = x − k·band. (LP24 is two
+/// stages, see `shape_sample`; here it is taken as LP12.)
+#[inline(always)]
+fn svf_output<L: Lanes>(mode: FilterMode, x: L, (band, low): (L, L), k: L) -> L {
+    match mode {
+        FilterMode::Lp12 | FilterMode::Lp24 => low,
+        FilterMode::Bp => band,
+        FilterMode::Hp => k.neg_mul_add(band, x - low),
+        FilterMode::Notch => k.neg_mul_add(band, x),
+    }
+}
+
 /// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted for the groups,
 /// which multiply by them straight from memory.
 pub type SourceLevels<L> = [L; 3];
@@ -218,20 +231,11 @@ fn shape_sample<L: Lanes>(
 ) -> (L, L, L) {
     let fa = [g.fa1, g.fa2, g.fa3];
     let y = match run.mode {
-        FilterMode::Lp12 => svf_step(x, &mut g.s1a, &mut g.s2a, fa).1,
         FilterMode::Lp24 => {
             let (_, low) = svf_step(x, &mut g.s1b, &mut g.s2b, [g.fb1, g.fb2, g.fb3]);
             svf_step(low, &mut g.s1a, &mut g.s2a, fa).1
         }
-        FilterMode::Bp => svf_step(x, &mut g.s1a, &mut g.s2a, fa).0,
-        FilterMode::Hp => {
-            let (band, low) = svf_step(x, &mut g.s1a, &mut g.s2a, fa);
-            c.k.neg_mul_add(band, x - low)
-        }
-        FilterMode::Notch => {
-            let (band, _) = svf_step(x, &mut g.s1a, &mut g.s2a, fa);
-            c.k.neg_mul_add(band, x)
-        }
+        mode => svf_output(mode, x, svf_step(x, &mut g.s1a, &mut g.s2a, fa), c.k),
     };
     let env = (g.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
     g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
@@ -349,11 +353,16 @@ mod tests {
                 for n in 0..settle + len {
                     let phase = std::f64::consts::TAU * freq * n as f64;
                     let x = phase.sin() as f32;
-                    let (band, low) = svf_step(x, &mut s1, &mut s2, coefs);
-                    let high = (k as f32).neg_mul_add(band, x - low);
-                    let notch = (k as f32).neg_mul_add(band, x);
+                    let stage = svf_step(x, &mut s1, &mut s2, coefs);
+                    let modes = [
+                        FilterMode::Bp,
+                        FilterMode::Lp12,
+                        FilterMode::Hp,
+                        FilterMode::Notch,
+                    ];
                     if n >= settle {
-                        for (i, y) in [band, low, high, notch].into_iter().enumerate() {
+                        for (i, mode) in modes.into_iter().enumerate() {
+                            let y = svf_output(mode, x, stage, k as f32);
                             re[i] += f64::from(y) * phase.sin();
                             im[i] += f64::from(y) * phase.cos();
                         }
