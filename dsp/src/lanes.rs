@@ -469,6 +469,10 @@ mod tests {
             Lanes::neg_mul_add(f32x8::splat(x), f32x8::splat(-x), f32x8::splat(minus_one));
         assert_eq!(negated.lane(2).to_bits(), scalar.to_bits());
         assert_eq!(Lanes::neg_mul_add(3.0f32, 4.0, 20.0), 8.0);
+        let plus_one = -minus_one;
+        assert_eq!(Lanes::mul_sub(x, x, plus_one).to_bits(), scalar.to_bits());
+        let subtracted = Lanes::mul_sub(f32x8::splat(x), f32x8::splat(x), f32x8::splat(plus_one));
+        assert_eq!(subtracted.lane(7).to_bits(), scalar.to_bits());
     }
 
     #[test]
