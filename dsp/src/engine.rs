@@ -35,6 +35,7 @@ pub struct Engine<L: Lanes> {
     globals: Globals,
     held: HeldKeys,
     tick: Tick,
+    /// Per-lane mix accumulators of the run being rendered (clear between runs).
     acc_l: [L; CONTROL_INTERVAL],
     acc_r: [L; CONTROL_INTERVAL],
     levels: LevelRamps<L>,
@@ -190,18 +191,15 @@ impl<L: Lanes> Engine<L> {
             ..self.tick.run
         };
         let levels = self.levels.for_run(&run, n);
-        // Clearing the whole arrays, whatever the run's length, is a fixed row of stores
-        // rather than a loop.
-        self.acc_l = [L::splat(0.0); CONTROL_INTERVAL];
-        self.acc_r = [L::splat(0.0); CONTROL_INTERVAL];
+        // The accumulators are clear: each run drains them below.
         let acc_l = &mut self.acc_l[..n];
         let acc_r = &mut self.acc_r[..n];
         let used = self.lanes.len().div_ceil(L::WIDTH);
         render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
         let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
         // Every row: a fixed count of batches, no remainder (rows past the run are zero).
-        L::sum_rows(&self.acc_l, &mut mix[0]);
-        L::sum_rows(&self.acc_r, &mut mix[1]);
+        L::drain_rows(&mut self.acc_l, &mut mix[0]);
+        L::drain_rows(&mut self.acc_r, &mut mix[1]);
         self.non_finite += output_run([&mix[0], &mix[1]], self.tick.gain, tick_pos, left, right);
     }
 

@@ -18,26 +18,29 @@ fn sum_row(row: f32x8) -> f32 {
     ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 }
 
-/// Write the sum of each row's lanes into `out` (as many as both slices hold).
-/// Allocation-free, O(rows).
+/// Write the sum of each row's lanes into `out` (as many as both slices hold) and clear
+/// those rows, which leaves accumulators ready for the next run. Allocation-free, O(rows).
 #[inline(always)]
-pub fn sum_rows(rows: &[f32x8], out: &mut [f32]) {
+pub fn drain_rows(rows: &mut [f32x8], out: &mut [f32]) {
     let n = rows.len().min(out.len());
-    let (rows, out) = (&rows[..n], &mut out[..n]);
+    let (rows, out) = (&mut rows[..n], &mut out[..n]);
     #[cfg(target_arch = "x86_64")]
     {
         const BATCH: usize = batch::ROWS;
-        let mut rows = rows.chunks_exact(BATCH);
+        let mut rows = rows.chunks_exact_mut(BATCH);
         let mut out = out.chunks_exact_mut(BATCH);
         for (rows, out) in (&mut rows).zip(&mut out) {
-            let rows: &[f32x8; BATCH] = rows.try_into().unwrap_or(&[f32x8::ZERO; BATCH]);
-            out.copy_from_slice(&batch::sums(rows));
+            // A whole batch is cleared as one fixed-size block, which stays inline.
+            if let Ok(rows) = <&mut [f32x8; BATCH]>::try_from(rows) {
+                out.copy_from_slice(&batch::sums(rows));
+                *rows = [f32x8::ZERO; BATCH];
+            }
         }
-        let (rows, out) = (rows.remainder(), out.into_remainder());
+        let (rows, out) = (rows.into_remainder(), out.into_remainder());
         if !rows.is_empty() {
             let mut padded = [f32x8::ZERO; BATCH];
-            for (padded, row) in padded.iter_mut().zip(rows) {
-                *padded = *row;
+            for (padded, row) in padded.iter_mut().zip(rows.iter_mut()) {
+                *padded = std::mem::take(row);
             }
             for (out, sum) in out.iter_mut().zip(batch::sums(&padded)) {
                 *out = sum;
@@ -45,8 +48,8 @@ pub fn sum_rows(rows: &[f32x8], out: &mut [f32]) {
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    for (row, out) in rows.iter().zip(out) {
-        *out = sum_row(*row);
+    for (row, out) in rows.iter_mut().zip(out) {
+        *out = sum_row(std::mem::take(row));
     }
 }
 
@@ -124,13 +127,20 @@ mod tests {
         for len in 0..=rows.len() {
             for start in 0..3.min(rows.len() - len + 1) {
                 let mut out = vec![f32::NAN; len];
-                sum_rows(&rows[start..start + len], &mut out);
+                let mut drained = rows.clone();
+                drain_rows(&mut drained[start..start + len], &mut out);
                 for (i, sum) in out.iter().enumerate() {
                     assert_eq!(
                         sum.to_bits(),
                         sum_row(rows[start + i]).to_bits(),
                         "{len} {i}"
                     );
+                }
+                // Exactly the summed rows are cleared.
+                for (k, (row, was)) in drained.iter().zip(&rows).enumerate() {
+                    let summed = (start..start + len).contains(&k);
+                    let want = if summed { f32x8::ZERO } else { *was };
+                    assert_eq!(row.to_array(), want.to_array(), "{len} {start} {k}");
                 }
             }
         }
@@ -142,13 +152,16 @@ mod tests {
     }
 
     #[test]
-    fn only_as_many_sums_as_both_slices_hold_are_written() {
-        let rows = [f32x8::splat(1.0); 5];
+    fn only_as_many_sums_as_both_slices_hold_are_written_and_cleared() {
+        let mut rows = [f32x8::splat(1.0); 5];
         let mut out = [9.0f32; 7];
-        sum_rows(&rows, &mut out);
+        drain_rows(&mut rows, &mut out);
         assert_eq!(out, [8.0, 8.0, 8.0, 8.0, 8.0, 9.0, 9.0]);
+        let mut rows = [f32x8::splat(1.0); 5];
         let mut short = [0.0f32; 2];
-        sum_rows(&rows, &mut short);
+        drain_rows(&mut rows, &mut short);
         assert_eq!(short, [8.0, 8.0]);
+        assert_eq!(rows[1].to_array(), [0.0; 8]);
+        assert_eq!(rows[2].to_array(), [1.0; 8]);
     }
 }

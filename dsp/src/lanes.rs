@@ -85,8 +85,9 @@ pub trait Lanes:
         crate::blep::add_step(ring, s, (f, crossed.and(height)));
     }
     /// Write the sum of each row's lanes into `out` (as many as both slices hold), in an
-    /// order of additions that depends on neither the row's place nor the slice's length.
-    fn sum_rows(rows: &[Self], out: &mut [f32]);
+    /// order of additions that depends on neither the row's place nor the slice's length,
+    /// and clear those rows.
+    fn drain_rows(rows: &mut [Self], out: &mut [f32]);
     /// One lane's value.
     fn lane(self, index: usize) -> f32;
     /// Replace one lane's value.
@@ -204,9 +205,10 @@ impl Lanes for f32 {
         self.to_bits() >> 31
     }
     #[inline(always)]
-    fn sum_rows(rows: &[Self], out: &mut [f32]) {
+    fn drain_rows(rows: &mut [Self], out: &mut [f32]) {
         let n = rows.len().min(out.len());
         out[..n].copy_from_slice(&rows[..n]);
+        rows[..n].fill(0.0);
     }
     #[inline(always)]
     fn lane(self, _index: usize) -> f32 {
@@ -371,8 +373,8 @@ impl Lanes for f32x8 {
         self.to_bitmask()
     }
     #[inline(always)]
-    fn sum_rows(rows: &[Self], out: &mut [f32]) {
-        crate::lane_sum::sum_rows(rows, out);
+    fn drain_rows(rows: &mut [Self], out: &mut [f32]) {
+        crate::lane_sum::drain_rows(rows, out);
     }
     #[inline(always)]
     fn lane(self, index: usize) -> f32 {

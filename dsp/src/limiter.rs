@@ -38,31 +38,40 @@ pub fn output_run(
     right: &mut [f32],
 ) -> u64 {
     let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
+    // A steady gain (the usual case) is the same in every sample: gain0 + 0 · position.
+    let gain = |chunk: usize| {
+        if step == 0.0 {
+            return f32x8::splat(gain0);
+        }
+        let first = (tick_pos + chunk * 8) as f32;
+        let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        f32x8::splat(gain0) + f32x8::splat(step) * pos
+    };
     let mut non_finite = 0;
-    let mut out = [[0.0f32; CONTROL_INTERVAL]; 2];
-    for (channel, out) in mix.iter().zip(&mut out) {
-        let chunks = channel.chunks_exact(8).zip(out.chunks_exact_mut(8));
-        for (chunk, (samples, limited)) in chunks.enumerate().take(n.div_ceil(8)) {
-            let first = (tick_pos + chunk * 8) as f32;
-            let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-            let gain = f32x8::splat(gain0) + f32x8::splat(step) * pos;
-            let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain;
+    for (channel, out) in mix.into_iter().zip([left, right]) {
+        let chunks = channel.chunks_exact(8).zip(out[..n].chunks_mut(8));
+        for (chunk, (samples, out)) in chunks.enumerate() {
+            let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain(chunk);
             let magnitude = x.abs();
             // Below the knee (the usual case) the limiter is the identity and every sample
             // is finite (NaN fails the comparison): skip the curve and the count.
-            if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
-                limited.copy_from_slice(&x.to_array());
-                continue;
+            let limited = if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
+                x
+            } else {
+                let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
+                // Only the run's own samples count, not the padding past `n`.
+                let own = (1u32 << out.len()) - 1;
+                non_finite += u64::from((!finite & own).count_ones());
+                soft_limit(x)
+            };
+            // Whole chunks are written as one fixed-size copy; a run's last, short one
+            // takes its own samples.
+            match <&mut [f32; 8]>::try_from(&mut *out) {
+                Ok(whole) => *whole = limited.to_array(),
+                Err(_) => out.copy_from_slice(&limited.to_array()[..out.len()]),
             }
-            let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
-            // Only the run's own samples count, not the padding past `n`.
-            let own = (1u32 << (n - chunk * 8).min(8)) - 1;
-            non_finite += u64::from((!finite & own).count_ones());
-            limited.copy_from_slice(&soft_limit(x).to_array());
         }
     }
-    left[..n].copy_from_slice(&out[0][..n]);
-    right[..n].copy_from_slice(&out[1][..n]);
     non_finite
 }
 
