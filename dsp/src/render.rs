@@ -213,7 +213,7 @@ fn source_sample<L: Lanes>(
         x = take(&mut g.ring2, n).mul_add(*lvl2, x);
     }
     if run.noise != (0.0, 0.0) {
-        x = L::noise(&mut g.noise).mul_add(*lvln, x);
+        x = L::audio_noise(&mut g.noise, n).mul_add(*lvln, x);
     }
     if run.drive_in != 1.0 {
         x = saturate_scaled(x, c.drive);
