@@ -522,9 +522,10 @@ mod tests {
             let correlation = sum / (len - lag as f64) / variance;
             assert!(correlation.abs() < 0.01, "lag {lag}: {correlation}");
         }
-        // The halves of one word: odd samples against the even ones before them.
-        let pairs: f64 = samples.chunks_exact(2).map(|p| p[0] * p[1]).sum();
-        let correlation = pairs / (len / 2.0) / variance;
+        // The halves of one word: each odd sample against the even one before it (the
+        // samples start at n = 1, so the words' pairs start at the second).
+        let pairs: f64 = samples[1..].chunks_exact(2).map(|p| p[0] * p[1]).sum();
+        let correlation = pairs / ((len - 1.0) / 2.0).floor() / variance;
         assert!(correlation.abs() < 0.01, "word halves: {correlation}");
     }
 

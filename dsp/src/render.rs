@@ -9,7 +9,7 @@ use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
 
 // Ring slots follow absolute sample positions through `tick_pos`, so the ring must divide
-// the control interval.
+// the control interval (which makes the interval even, as the noise's sample parity needs).
 const _: () = assert!(CONTROL_INTERVAL.is_multiple_of(crate::oscillator::RING));
 
 /// Values shared by every voice for one run of samples (they change only at control ticks).
