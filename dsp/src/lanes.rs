@@ -6,6 +6,7 @@
 //! `-C target-cpu=x86-64-v3` does), so a lane of `f32x8` computes bit for bit what `f32`
 //! computes in the same build.
 
+use crate::noise;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 use wide::{f32x8, u32x8};
 
@@ -111,25 +112,6 @@ pub trait Lanes:
 fn mask_f32(set: bool) -> f32 {
     if set { f32::from_bits(u32::MAX) } else { 0.0 }
 }
-
-fn xorshift32(mut x: u32) -> u32 {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    x
-}
-
-/// [`xorshift32`] in every lane.
-#[inline(always)]
-fn xorshift32_x8(mut x: u32x8) -> u32x8 {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    x
-}
-
-/// 2⁻³¹: a full-range `i32` to −1 … 1.
-const NOISE_SCALE: f32 = 1.0 / 2_147_483_648.0;
 
 impl Lanes for f32 {
     const WIDTH: usize = 1;
@@ -242,18 +224,11 @@ impl Lanes for f32 {
     }
     #[inline(always)]
     fn noise(state: &mut u32) -> Self {
-        *state = xorshift32(*state);
-        f32::from_bits((*state >> 9) | 0x4000_0000) - 3.0
+        noise::white(state)
     }
     #[inline(always)]
     fn audio_noise(state: &mut u32, n: usize) -> Self {
-        let bits = if n.is_multiple_of(2) {
-            *state = xorshift32(*state);
-            *state & 0xFFFF_0000
-        } else {
-            *state << 16
-        };
-        bits as i32 as f32 * NOISE_SCALE
+        noise::paired(state, n)
     }
     fn seed_noise(state: &mut u32, _index: usize, seed: u32) {
         *state = seed.max(1);
@@ -419,19 +394,11 @@ impl Lanes for f32x8 {
     }
     #[inline(always)]
     fn noise(state: &mut u32x8) -> Self {
-        *state = xorshift32_x8(*state);
-        let bits = (*state >> 9) | u32x8::splat(0x4000_0000);
-        bytemuck::cast::<u32x8, f32x8>(bits) - f32x8::splat(3.0)
+        noise::white_x8(state)
     }
     #[inline(always)]
     fn audio_noise(state: &mut u32x8, n: usize) -> Self {
-        let bits = if n.is_multiple_of(2) {
-            *state = xorshift32_x8(*state);
-            *state & u32x8::splat(0xFFFF_0000)
-        } else {
-            *state << 16
-        };
-        bytemuck::cast::<u32x8, wide::i32x8>(bits).round_float() * f32x8::splat(NOISE_SCALE)
+        noise::paired_x8(state, n)
     }
     fn seed_noise(state: &mut u32x8, index: usize, seed: u32) {
         let mut lanes = state.to_array();
@@ -487,46 +454,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn audio_noise_is_white_uniform_and_the_same_in_every_lane() {
-        // Eight lanes of different seeds against the scalar generator, from an odd start
-        // (a note that begins on the low half of its seed's word), then the statistics of
-        // one long lane: uniform on −1 … 1 (mean 0, variance 1/3, every value inside), and
-        // no correlation between samples, above all between the two halves of one word.
-        let seeds: [u32; 8] = [1, 7, 0x1234_5678, 99, 0xDEAD_BEEF, 3, 1 << 31, 12_345];
-        let mut lanes = u32x8::new(seeds);
-        let mut scalars = seeds;
-        let mut samples = Vec::new();
-        for n in 1..200_001 {
-            let simd = f32x8::audio_noise(&mut lanes, n);
-            for (lane, state) in scalars.iter_mut().enumerate() {
-                let x = f32::audio_noise(state, n);
-                assert_eq!(
-                    simd.lane(lane).to_bits(),
-                    x.to_bits(),
-                    "sample {n}, lane {lane}"
-                );
-            }
-            samples.push(f64::from(simd.lane(2)));
-        }
-        assert!(samples.iter().all(|x| (-1.0..1.0).contains(x)));
-        let len = samples.len() as f64;
-        let mean = samples.iter().sum::<f64>() / len;
-        let variance = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / len;
-        assert!(mean.abs() < 0.01, "mean {mean}");
-        assert!((variance - 1.0 / 3.0).abs() < 0.01, "variance {variance}");
-        for lag in 1..=8 {
-            let sum: f64 = samples.windows(lag + 1).map(|w| w[0] * w[lag]).sum();
-            let correlation = sum / (len - lag as f64) / variance;
-            assert!(correlation.abs() < 0.01, "lag {lag}: {correlation}");
-        }
-        // The halves of one word: each odd sample against the even one before it (the
-        // samples start at n = 1, so the words' pairs start at the second).
-        let pairs: f64 = samples[1..].chunks_exact(2).map(|p| p[0] * p[1]).sum();
-        let correlation = pairs / ((len - 1.0) / 2.0).floor() / variance;
-        assert!(correlation.abs() < 0.01, "word halves: {correlation}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod limiter;
 pub mod load_history;
 pub mod math;
 pub mod motion;
+pub mod noise;
 pub mod oscillator;
 pub mod patch;
 pub mod render;
