@@ -11,7 +11,7 @@ use crate::lanes::Lanes;
 use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
-use crate::render::{LevelRamps, RunParams, oscillators_on, prime_oscillators, render_groups};
+use crate::render::{LevelRamps, oscillators_on, prime_oscillators, render_groups};
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -185,22 +185,16 @@ impl<L: Lanes> Engine<L> {
 
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
-        let tick_pos = tick_position(self.clock);
-        let run = RunParams {
-            tick_pos,
-            ..self.tick.run
-        };
-        let levels = self.levels.for_run(&run, n);
+        self.tick.run.tick_pos = tick_position(self.clock);
+        let run = &self.tick.run;
+        let levels = self.levels.for_run(run, n);
         // The accumulators are clear: each run drains them below.
-        let acc_l = &mut self.acc_l[..n];
-        let acc_r = &mut self.acc_r[..n];
         let used = self.lanes.len().div_ceil(L::WIDTH);
-        render_groups(&mut self.groups[..used], &run, levels, acc_l, acc_r);
-        let mut mix = [[0.0f32; CONTROL_INTERVAL]; 2];
-        // Every row: a fixed count of batches, no remainder (rows past the run are zero).
-        L::drain_rows(&mut self.acc_l, &mut mix[0]);
-        L::drain_rows(&mut self.acc_r, &mut mix[1]);
-        self.non_finite += output_run([&mix[0], &mix[1]], self.tick.gain, tick_pos, left, right);
+        let (acc_l, acc_r) = (&mut self.acc_l[..n], &mut self.acc_r[..n]);
+        render_groups(&mut self.groups[..used], run, levels, acc_l, acc_r);
+        L::drain_rows(acc_l, left);
+        L::drain_rows(acc_r, right);
+        self.non_finite += output_run(self.tick.gain, run.tick_pos, left, right);
     }
 
     fn control_tick(&mut self) {

@@ -26,18 +26,18 @@ pub fn soft_limit<L: Lanes>(x: L) -> L {
     finite.and(limited)
 }
 
-/// Scale one run's mixed samples (at most `CONTROL_INTERVAL`, starting `tick_pos` samples
-/// after a control tick) by the master gain ramp (start, step per sample), limit them into
-/// `left` and `right`, and return how many mixed samples were not finite (they come out
-/// silent). Allocation-free, O(samples).
+/// Scale one run's mixed samples in place (at most `CONTROL_INTERVAL` per channel, starting
+/// `tick_pos` samples after a control tick) by the master gain ramp (start, step per sample)
+/// and limit them, returning how many mixed samples were not finite (they come out silent).
+/// The mix is drained straight into the output, so the run's samples are read and written
+/// where they lie. Allocation-free, O(samples).
+#[inline(always)]
 pub fn output_run(
-    mix: [&[f32; CONTROL_INTERVAL]; 2],
     (gain0, step): (f32, f32),
     tick_pos: usize,
     left: &mut [f32],
     right: &mut [f32],
 ) -> u64 {
-    let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
     // A steady gain (the usual case) is the same in every sample: gain0 + 0 · position.
     let gain = |chunk: usize| {
         if step == 0.0 {
@@ -47,32 +47,45 @@ pub fn output_run(
         let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
         f32x8::splat(gain0) + f32x8::splat(step) * pos
     };
+    let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
     let mut non_finite = 0;
-    for (channel, out) in mix.into_iter().zip([left, right]) {
-        let chunks = channel.chunks_exact(8).zip(out[..n].chunks_mut(8));
-        for (chunk, (samples, out)) in chunks.enumerate() {
-            let x = f32x8::from(<[f32; 8]>::try_from(samples).unwrap_or_default()) * gain(chunk);
-            let magnitude = x.abs();
-            // Below the knee (the usual case) the limiter is the identity and every sample
-            // is finite (NaN fails the comparison): skip the curve and the count.
-            let limited = if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
-                x
-            } else {
-                let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
-                // Only the run's own samples count, not the padding past `n`.
-                let own = (1u32 << out.len()) - 1;
-                non_finite += u64::from((!finite & own).count_ones());
-                soft_limit(x)
-            };
-            // Whole chunks are written as one fixed-size copy; a run's last, short one
-            // takes its own samples.
-            match <&mut [f32; 8]>::try_from(&mut *out) {
-                Ok(whole) => *whole = limited.to_array(),
-                Err(_) => out.copy_from_slice(&limited.to_array()[..out.len()]),
+    for out in [&mut left[..n], &mut right[..n]] {
+        let mut chunks = out.chunks_exact_mut(8);
+        let mut chunk = 0;
+        for samples in &mut chunks {
+            if let Ok(samples) = <&mut [f32; 8]>::try_from(samples) {
+                let (limited, broken) = limit_chunk(f32x8::from(*samples) * gain(chunk), 8);
+                *samples = limited.to_array();
+                non_finite += broken;
             }
+            chunk += 1;
+        }
+        // A run's last, short chunk is padded with silence, which is not counted.
+        let rest = chunks.into_remainder();
+        if !rest.is_empty() {
+            let mut padded = [0.0f32; 8];
+            padded[..rest.len()].copy_from_slice(rest);
+            let (limited, broken) = limit_chunk(f32x8::from(padded) * gain(chunk), rest.len());
+            rest.copy_from_slice(&limited.to_array()[..rest.len()]);
+            non_finite += broken;
         }
     }
     non_finite
+}
+
+/// Limit eight gained samples, of which the first `own` are the run's, and count how many
+/// of those were not finite.
+#[inline(always)]
+fn limit_chunk(x: f32x8, own: usize) -> (f32x8, u64) {
+    let magnitude = x.abs();
+    // Below the knee (the usual case) the limiter is the identity and every sample is finite
+    // (NaN fails the comparison): skip the curve and the count.
+    if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
+        return (x, 0);
+    }
+    let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
+    let own = (1u32 << own) - 1;
+    (soft_limit(x), u64::from((!finite & own).count_ones()))
 }
 
 #[cfg(test)]
@@ -98,13 +111,11 @@ mod tests {
 
     #[test]
     fn a_run_is_gained_limited_and_its_broken_samples_counted() {
-        let mut mix = [[0.5f32; CONTROL_INTERVAL]; 2];
-        mix[0][3] = f32::NAN;
-        mix[1][9] = f32::INFINITY;
-        mix[1][12] = f32::NAN; // past the run's 11 samples: not counted
-        let (mut left, mut right) = ([9.0f32; 11], [9.0f32; 11]);
+        let (mut left, mut right) = ([0.5f32; 11], [0.5f32; 11]);
+        left[3] = f32::NAN;
+        right[9] = f32::INFINITY;
         // Gain ramps 1, 1.5, 2, … from the run's first sample (5 after the tick).
-        let broken = output_run([&mix[0], &mix[1]], (-1.5, 0.5), 5, &mut left, &mut right);
+        let broken = output_run((-1.5, 0.5), 5, &mut left, &mut right);
         assert_eq!(broken, 2);
         assert_eq!(left[0], 0.5);
         assert_eq!(left[1], 0.75);
@@ -121,8 +132,8 @@ mod tests {
             std::array::from_fn(|i| -0.5 + 0.001 * i as f32),
         ];
         mix[1][13] = 3.0;
-        let (mut left, mut right) = ([9.0f32; CONTROL_INTERVAL], [9.0f32; CONTROL_INTERVAL]);
-        let broken = output_run([&mix[0], &mix[1]], (0.5, 0.0), 0, &mut left, &mut right);
+        let [mut left, mut right] = mix;
+        let broken = output_run((0.5, 0.0), 0, &mut left, &mut right);
         assert_eq!(broken, 0);
         for i in 0..CONTROL_INTERVAL {
             assert_eq!(left[i], mix[0][i] * 0.5, "left {i}");

@@ -91,20 +91,28 @@ impl<L: Lanes> Default for LevelRamps<L> {
 impl<L: Lanes> LevelRamps<L> {
     /// The levels of the run's `n` samples (at most `CONTROL_INTERVAL`). Allocation-free;
     /// O(n) when the levels ramp or have just changed, O(1) while they hold.
+    #[inline(always)]
     pub fn for_run(&mut self, run: &RunParams, n: usize) -> &[SourceLevels<L>] {
         let ramps = [run.level1, run.level2, run.noise];
-        let steady = ramps.iter().all(|&(_, step)| step == 0.0);
-        if !steady || self.steady != Some(ramps) {
-            let ramp =
-                |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
-            // Steady levels fill every entry, for the runs that follow.
-            let filled = if steady { CONTROL_INTERVAL } else { n };
-            for (i, levels) in self.levels[..filled].iter_mut().enumerate() {
-                *levels = ramps.map(|level| L::splat(ramp(level, i)));
-            }
-            self.steady = steady.then_some(ramps);
+        // `steady` holds only levels whose steps are all zero, so matching it is enough.
+        if self.steady != Some(ramps) {
+            self.fill(run, ramps, n);
         }
         &self.levels[..n]
+    }
+
+    /// Rewrite the entries of a run whose levels ramp or have changed (all of them when
+    /// the new levels hold).
+    #[inline(never)]
+    fn fill(&mut self, run: &RunParams, ramps: [(f32, f32); 3], n: usize) {
+        let steady = ramps.iter().all(|&(_, step)| step == 0.0);
+        let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
+        // Steady levels fill every entry, for the runs that follow.
+        let filled = if steady { CONTROL_INTERVAL } else { n };
+        for (i, levels) in self.levels[..filled].iter_mut().enumerate() {
+            *levels = ramps.map(|level| L::splat(ramp(level, i)));
+        }
+        self.steady = steady.then_some(ramps);
     }
 }
 

@@ -16,6 +16,8 @@ pub struct LaneBank {
     installed: [Box<LaneSnapshot>; LANE_COUNT],
     players: [LanePlayer; LANE_COUNT],
     settings: [LaneSettings; LANE_COUNT],
+    /// Whether any lane is enabled in the current block's settings.
+    any_enabled: bool,
     song: SongPosition,
     tempo_bpm: f64,
     sample_rate: f64,
@@ -42,6 +44,7 @@ impl LaneBank {
             installed,
             players,
             settings,
+            any_enabled: false,
             song: SongPosition::default(),
             tempo_bpm: super::position::DEFAULT_TEMPO_BPM,
             sample_rate,
@@ -96,6 +99,7 @@ impl LaneBank {
             }
         }
         self.settings = *settings;
+        self.any_enabled = settings.iter().any(|s| s.enabled);
         self.tempo_bpm = transport.tempo_bpm;
         self.song.update(transport, clock, self.sample_rate);
         for (i, player) in self.players.iter_mut().enumerate() {
@@ -112,7 +116,17 @@ impl LaneBank {
 
     /// Evaluate every enabled lane at absolute sample `clock` and fold the result into the
     /// tick's values. Allocation-free; amortized O(lanes).
+    #[inline(always)]
     pub fn tick(&mut self, clock: u64, control: &mut ControlParams, run: &mut RunParams) {
+        // With every lane off and no oscillator-2 offset left to ramp away, the modulation is
+        // the identity: the tick's values come fresh from `Globals::tick` with no lane offsets.
+        if self.any_enabled || self.osc2_prev != 0.0 {
+            self.modulate(clock, control, run);
+        }
+    }
+
+    #[inline(never)]
+    fn modulate(&mut self, clock: u64, control: &mut ControlParams, run: &mut RunParams) {
         let mut m = Modulation::default();
         for (i, player) in self.players.iter_mut().enumerate() {
             let s = &self.settings[i];
@@ -154,5 +168,62 @@ impl LaneBank {
     /// Snapshots parked on the audio side because the return ring was full.
     pub fn held(&self) -> usize {
         self.receiver.as_ref().map_or(0, SnapshotReceiver::held)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::CONTROL_INTERVAL;
+    use crate::motion::lane::{Destination, SyncMode};
+
+    /// One tick of `bank` at `clock` on fresh values: oscillator 2 at a steady 0.5. Returns
+    /// its level ramp and the cutoff.
+    fn tick(bank: &mut LaneBank, clock: u64) -> ((f32, f32), f32) {
+        let mut control = ControlParams {
+            cutoff_log2: 10.0,
+            ..ControlParams::default()
+        };
+        let mut run = RunParams {
+            level2: (0.5, 0.0),
+            ..RunParams::default()
+        };
+        bank.tick(clock, &mut control, &mut run);
+        (run.level2, control.cutoff_log2)
+    }
+
+    #[test]
+    fn a_lane_switched_off_ramps_its_offset_away_and_then_leaves_ticks_alone() {
+        let mut bank = LaneBank::new(48_000.0);
+        let transport = Transport::default();
+        let mut settings = [LaneSettings::default(); LANE_COUNT];
+        // All off: the tick's values pass through bit for bit.
+        bank.begin_block(&settings, &transport, 0);
+        assert_eq!(tick(&mut bank, 0), ((0.5, 0.0), 10.0));
+        // A free-running lane on oscillator 2 at full depth; a quarter note in (24,000
+        // samples at 120 BPM) the default triangle is at 0.5.
+        settings[3] = LaneSettings {
+            enabled: true,
+            destination: Destination::Osc2Level,
+            depth: 1.0,
+            sync: SyncMode::Free,
+            ..LaneSettings::default()
+        };
+        bank.begin_block(&settings, &transport, 0);
+        let (level2, cutoff) = tick(&mut bank, 24_000);
+        let step = 0.5 / CONTROL_INTERVAL as f32;
+        assert!(
+            (level2.0 - 0.5).abs() < 1e-3 && level2.1 > 0.0,
+            "{level2:?}"
+        );
+        assert_eq!(cutoff, 10.0);
+        // Switched off, its offset ramps back to the plain level over the next interval…
+        settings[3].enabled = false;
+        bank.begin_block(&settings, &transport, 24_016);
+        let (level2, _) = tick(&mut bank, 24_016);
+        assert!((level2.0 - 1.0).abs() < 1e-3, "{level2:?}");
+        assert!((level2.1 + step).abs() < 1e-4, "{level2:?}");
+        // …and from then on the ticks are the identity again.
+        assert_eq!(tick(&mut bank, 24_032), ((0.5, 0.0), 10.0));
     }
 }
