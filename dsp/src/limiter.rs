@@ -50,22 +50,17 @@ pub fn output_run(
     let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
     let mut non_finite = 0;
     for out in [&mut left[..n], &mut right[..n]] {
-        let mut chunks = out.chunks_exact_mut(8);
-        let mut chunk = 0;
-        for samples in &mut chunks {
-            if let Ok(samples) = <&mut [f32; 8]>::try_from(samples) {
-                let (limited, broken) = limit_chunk(f32x8::from(*samples) * gain(chunk), 8);
-                *samples = limited.to_array();
-                non_finite += broken;
-            }
-            chunk += 1;
+        let (whole, rest) = out.as_chunks_mut::<8>();
+        for (chunk, samples) in whole.iter_mut().enumerate() {
+            let (limited, broken) = limit_chunk(f32x8::from(*samples) * gain(chunk));
+            *samples = limited.to_array();
+            non_finite += broken;
         }
-        // A run's last, short chunk is padded with silence, which is not counted.
-        let rest = chunks.into_remainder();
+        // A run's last, short chunk is padded with silence (finite, so never counted).
         if !rest.is_empty() {
             let mut padded = [0.0f32; 8];
             padded[..rest.len()].copy_from_slice(rest);
-            let (limited, broken) = limit_chunk(f32x8::from(padded) * gain(chunk), rest.len());
+            let (limited, broken) = limit_chunk(f32x8::from(padded) * gain(whole.len()));
             rest.copy_from_slice(&limited.to_array()[..rest.len()]);
             non_finite += broken;
         }
@@ -73,10 +68,9 @@ pub fn output_run(
     non_finite
 }
 
-/// Limit eight gained samples, of which the first `own` are the run's, and count how many
-/// of those were not finite.
+/// Limit eight gained samples and count how many were not finite.
 #[inline(always)]
-fn limit_chunk(x: f32x8, own: usize) -> (f32x8, u64) {
+fn limit_chunk(x: f32x8) -> (f32x8, u64) {
     let magnitude = x.abs();
     // Below the knee (the usual case) the limiter is the identity and every sample is finite
     // (NaN fails the comparison): skip the curve and the count.
@@ -84,8 +78,7 @@ fn limit_chunk(x: f32x8, own: usize) -> (f32x8, u64) {
         return (x, 0);
     }
     let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
-    let own = (1u32 << own) - 1;
-    (soft_limit(x), u64::from((!finite & own).count_ones()))
+    (soft_limit(x), u64::from((!finite & 0xFF).count_ones()))
 }
 
 #[cfg(test)]
