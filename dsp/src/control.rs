@@ -5,6 +5,7 @@
 
 use crate::lanes::Lanes;
 use crate::math::{exp2, sin_cycles, tan};
+use crate::oscillator::increment_bits;
 use crate::patch::LfoWave;
 use crate::voice_group::{Stage, VoiceGroup};
 
@@ -257,12 +258,15 @@ pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: Optio
         None => new,
     };
     let one = L::splat(1.0);
-    g.dt1 = pick(o.dt1, g.dt1);
-    g.dt2 = pick(o.dt2, g.dt2);
-    // One division for both reciprocals (dt ≥ 1e-7, so the product stays normal).
-    let r = one / (o.dt1 * o.dt2);
-    g.inv_dt1 = pick(o.dt2 * r, g.inv_dt1);
-    g.inv_dt2 = pick(o.dt1 * r, g.inv_dt2);
+    let (inc1, inc2) = (increment_bits(o.dt1), increment_bits(o.dt2));
+    g.inc1 = pick(inc1, g.inc1);
+    g.inc2 = pick(inc2, g.inc2);
+    // One division for both reciprocals (increments of 429 … 1.9·10⁹ units: the product
+    // stays normal).
+    let (units1, units2) = (inc1.bits_to_float(), inc2.bits_to_float());
+    let r = one / (units1 * units2);
+    g.inv_inc1 = pick(units2 * r, g.inv_inc1);
+    g.inv_inc2 = pick(units1 * r, g.inv_inc2);
     g.fa1 = pick(o.fa[0], g.fa1);
     g.fa2 = pick(o.fa[1], g.fa2);
     g.fa3 = pick(o.fa[2], g.fa3);

@@ -65,6 +65,21 @@ pub trait Lanes:
     /// The lanes' sign bits, lane i in bit i: of a mask, the set lanes (nonzero exactly when
     /// [`Lanes::any`] is true).
     fn bitmask(self) -> u32;
+    /// Lane-wise wrapping addition of the lanes' bits read as `i32` (the oscillators' integer
+    /// phases, see `oscillator`).
+    fn add_bits(self, other: Self) -> Self;
+    /// `self & !other` on the lanes' bits.
+    fn but_not(self, other: Self) -> Self;
+    /// Every bit of each lane set to the lane's sign bit: of bits read as `i32`, the mask of
+    /// the negative lanes.
+    fn sign_mask(self) -> Self;
+    /// Mask of lanes where `self < other`, both read as `i32`.
+    fn lt_bits(self, other: Self) -> Self;
+    /// The lanes' bits read as `i32`, converted to floats (rounded to nearest).
+    fn bits_to_float(self) -> Self;
+    /// Floats in the `i32` range rounded to the nearest integer (ties to even), stored as
+    /// the lanes' bits.
+    fn float_to_bits(self) -> Self;
     /// `self · m + a`, fused (one rounding) where the target has FMA and two roundings
     /// where it has not: the same in every lane type of one build.
     fn mul_add(self, m: Self, a: Self) -> Self;
@@ -205,6 +220,31 @@ impl Lanes for f32 {
         self.to_bits() >> 31
     }
     #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits().wrapping_add(other.to_bits()))
+    }
+    #[inline(always)]
+    fn but_not(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits() & !other.to_bits())
+    }
+    #[inline(always)]
+    fn sign_mask(self) -> Self {
+        f32::from_bits(((self.to_bits() as i32) >> 31) as u32)
+    }
+    #[inline(always)]
+    fn lt_bits(self, other: Self) -> Self {
+        mask_f32((self.to_bits() as i32) < (other.to_bits() as i32))
+    }
+    #[inline(always)]
+    fn bits_to_float(self) -> Self {
+        self.to_bits() as i32 as f32
+    }
+    #[inline(always)]
+    fn float_to_bits(self) -> Self {
+        // What `cvtps2dq` does in the default rounding mode, for values in range.
+        f32::from_bits(self.round_ties_even() as i32 as u32)
+    }
+    #[inline(always)]
     fn drain_rows(rows: &mut [Self], out: &mut [f32]) {
         let n = rows.len().min(out.len());
         out[..n].copy_from_slice(&rows[..n]);
@@ -236,6 +276,12 @@ impl Lanes for f32 {
     fn noise_lane(state: &u32, _index: usize) -> u32 {
         *state
     }
+}
+
+/// The lanes' bits as `i32` lanes.
+#[inline(always)]
+fn bits_x8(x: f32x8) -> wide::i32x8 {
+    bytemuck::cast(x)
 }
 
 /// Lane-wise floor: one rounding instruction where SSE4.1 has it.
@@ -374,6 +420,30 @@ impl Lanes for f32x8 {
     #[inline(always)]
     fn bitmask(self) -> u32 {
         self.to_bitmask()
+    }
+    #[inline(always)]
+    fn add_bits(self, other: Self) -> Self {
+        bytemuck::cast(bits_x8(self) + bits_x8(other))
+    }
+    #[inline(always)]
+    fn but_not(self, other: Self) -> Self {
+        bytemuck::cast(bits_x8(self) & !bits_x8(other))
+    }
+    #[inline(always)]
+    fn sign_mask(self) -> Self {
+        bytemuck::cast(bits_x8(self) >> 31u32)
+    }
+    #[inline(always)]
+    fn lt_bits(self, other: Self) -> Self {
+        bytemuck::cast(bits_x8(self).simd_lt(bits_x8(other)))
+    }
+    #[inline(always)]
+    fn bits_to_float(self) -> Self {
+        bits_x8(self).round_float()
+    }
+    #[inline(always)]
+    fn float_to_bits(self) -> Self {
+        bytemuck::cast(self.fast_round_int())
     }
     #[inline(always)]
     fn drain_rows(rows: &mut [Self], out: &mut [f32]) {

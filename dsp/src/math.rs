@@ -35,7 +35,12 @@ fn sin_half_pi<L: Lanes>(theta: L) -> L {
 /// sin(2π·x) for any x (one cycle per unit).
 #[inline(always)]
 pub fn sin_cycles<L: Lanes>(x: L) -> L {
-    let t = x - (x + L::splat(0.5)).floor(); // −0.5 … 0.5
+    sin_centered(x - (x + L::splat(0.5)).floor())
+}
+
+/// sin(2π·t) for t in −0.5…0.5.
+#[inline(always)]
+pub fn sin_centered<L: Lanes>(t: L) -> L {
     // Fold the outer quarters back: sin(π − θ) = sin θ.
     let upper = L::splat(0.25).lt(t);
     let lower = t.lt(L::splat(-0.25));

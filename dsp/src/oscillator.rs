@@ -9,10 +9,18 @@
 //! where some lane actually crosses an edge: for each kind of edge about 8·f/fs of them for
 //! eight voices, against 40·f/fs for a per-sample window test.
 //!
-//! Edges are found with the same comparisons that make the naive waveform, so every jump of
-//! the naive waveform gets exactly one correction, whatever the rounding. Each step is worked
-//! out as an [`Ahead`]: the phase after it and integer flags of the edges it crosses, which a
-//! SIMD group computes one sample early so its edge branches test values that are ready.
+//! **Phases are integers.** A phase p (0 ≤ p < 1 cycle) is the `i32` (p − ½)·2³², held in
+//! the lane's bits, and it advances by a whole number of 2⁻³² cycles per sample with
+//! wrapping addition: exact, so no rounding drifts a pitch or moves an edge. The half-cycle
+//! offset puts the cycle's end where the `i32` overflows from positive to negative, so a
+//! wrap is the sign bit of `next & !phase`: one operation. A mark at m (the pulse width, or
+//! the triangle's trough) is found the same way on the phase minus m. The naive saw is the
+//! phase converted to a float, scaled.
+//!
+//! Edges are found with the same integer comparisons that make the naive waveform, so every
+//! jump of the naive waveform gets exactly one correction. Each step is worked out as an
+//! [`Ahead`]: the phase after it and integer flags of the edges it crosses, which a SIMD
+//! group computes one sample early so its edge branches test values that are ready.
 //!
 //! The look-ahead costs no latency: a starting oscillator renders its first samples into the
 //! ring at once ([`prime`]), so a note still sounds from its exact sample. Changes of pitch,
@@ -22,7 +30,7 @@
 
 use crate::blep::{add, add_corner};
 use crate::lanes::Lanes;
-use crate::math::sin_cycles;
+use crate::math::sin_centered;
 use crate::patch::Waveform;
 
 /// Slots in an oscillator's ring of future samples (a power of two, indexed by the absolute
@@ -39,6 +47,67 @@ pub type Ring<L> = [L; RING];
 // A step's taps reach two samples before its edge and three after the look-ahead sample, so
 // the live slots n … n + LOOKAHEAD + 3 must be distinct.
 const _: () = assert!(LOOKAHEAD >= 2 && LOOKAHEAD + 4 <= RING && RING.is_power_of_two());
+
+/// Phase units per cycle.
+const CYCLE: f64 = 4_294_967_296.0;
+
+/// 2⁻³¹: a phase's `i32` to the naive saw's −1 … 1.
+const SAW_SCALE: f32 = 1.0 / 2_147_483_648.0;
+
+/// The phase `p` cycles (0 ≤ p < 1; whole cycles wrap away) in the oscillators' encoding,
+/// as lane bits.
+pub fn phase_bits(p: f32) -> f32 {
+    let units = (f64::from(p).rem_euclid(1.0) * CYCLE) as u64 as u32;
+    f32::from_bits(units ^ 0x8000_0000)
+}
+
+/// The phase increment of `dt` cycles per sample (0 < dt < ½) as lane bits. Allocation-free,
+/// O(1).
+#[inline(always)]
+pub fn increment_bits<L: Lanes>(dt: L) -> L {
+    (dt * L::splat(CYCLE as f32)).float_to_bits()
+}
+
+/// A pulse width in the forms the oscillator uses, splatted for a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Width<L> {
+    /// The width in cycles, for the pulse's DC offset.
+    pub pw: L,
+    /// The width as a phase (the falling edge's place): the pulse is high below it.
+    pub mark: L,
+    /// Minus the width in phase units: phase + `shift` overflows where the phase passes the
+    /// mark, as the phase itself does at the cycle's end.
+    pub shift: L,
+}
+
+impl<L: Lanes> Width<L> {
+    /// The forms of pulse width `pw` (0 < pw < 1).
+    pub fn new(pw: f32) -> Self {
+        let units = phase_bits(pw).to_bits() ^ 0x8000_0000;
+        Self {
+            pw: L::splat(pw),
+            mark: L::splat(phase_bits(pw)),
+            shift: L::splat(f32::from_bits(units.wrapping_neg())),
+        }
+    }
+}
+
+/// What an oscillator steps by: its increment and the pulse width.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Steps<L> {
+    /// The phase increment per sample (lane bits, see [`increment_bits`]).
+    pub inc: L,
+    /// 1 / inc as a float: a distance in phase units to a fraction of a sample.
+    pub inv_inc: L,
+    /// The pulse width.
+    pub width: Width<L>,
+}
+
+/// The lanes' sign bits: xor flips a phase between the encoding and plain units.
+#[inline(always)]
+fn sign<L: Lanes>() -> L {
+    L::splat(-0.0)
+}
 
 /// An oscillator's coming step: the phase after it, and the lanes whose edges it crosses as
 /// integer flags. A SIMD group works it out one sample early (see `render`), so its edge
@@ -57,16 +126,21 @@ pub struct Ahead<L> {
 }
 
 impl<L: Lanes> Ahead<L> {
-    /// The step of `wave` from `phase` with `[dt, inv_dt, pw]` (see [`advance`]). O(1).
+    /// The step of `wave` from `phase` (see [`advance`]). O(1).
     #[inline(always)]
-    pub fn new(wave: Waveform, phase: L, [dt, _, pw]: [L; 3]) -> Self {
-        let (wrapped, next) = step_phase(phase, dt);
-        let passes = |mark: L| crossed(phase.lt(mark), next, wrapped, mark).bitmask();
+    pub fn new(wave: Waveform, phase: L, steps: Steps<L>) -> Self {
+        let next = phase.add_bits(steps.inc);
+        let wraps = || next.but_not(phase).bitmask();
         let (wraps, marks) = match wave {
             Waveform::Sine => (0, 0),
-            Waveform::Saw => (wrapped.bitmask(), 0),
-            Waveform::Pulse => (wrapped.bitmask(), passes(pw)),
-            Waveform::Triangle => (wrapped.bitmask(), passes(L::splat(0.5))),
+            Waveform::Saw => (wraps(), 0),
+            Waveform::Pulse => {
+                let shift = steps.width.shift;
+                let passes = next.add_bits(shift).but_not(phase.add_bits(shift));
+                (wraps(), passes.bitmask())
+            }
+            // The trough at ½ is where the phase's `i32` turns from negative to positive.
+            Waveform::Triangle => (wraps(), phase.but_not(next).bitmask()),
         };
         Self { next, wraps, marks }
     }
@@ -78,101 +152,82 @@ impl<L: Lanes> Ahead<L> {
     }
 }
 
-/// The wrap mask and the phase one step of `dt` after `p`.
-#[inline(always)]
-fn step_phase<L: Lanes>(p: L, dt: L) -> (L, L) {
-    let one = L::splat(1.0);
-    let next = p + dt;
-    let wrapped = one.le(next);
-    (wrapped, next - wrapped.and(one))
-}
-
 /// Advance an oscillator by one sample. `n` is the output sample now (any counter that
 /// advances by one per sample, taken modulo `N`): the naive waveform of sample
 /// `n + LOOKAHEAD` is added into `ring`, then the corrections of any edge crossed before the
 /// following sample, and the phase moves on. `this` is the step, [`Ahead::new`] of the phase
-/// (made now, or one sample early). Read sample `n` with [`take`] afterwards. `inv_dt` is
-/// 1/dt and `pw` the pulse width. Allocation-free, O(1).
+/// (made now, or one sample early). Read sample `n` with [`take`] afterwards.
+/// Allocation-free, O(1).
 #[inline(always)]
 pub fn advance<L: Lanes, const N: usize>(
     wave: Waveform,
     phase: &mut L,
-    [dt, inv_dt, pw]: [L; 3],
+    steps: Steps<L>,
     ring: &mut [L; N],
     n: usize,
     this: Ahead<L>,
 ) {
     let s = n + LOOKAHEAD;
     let p = *phase;
-    let Ahead {
-        next: p_next,
-        wraps,
-        marks,
-    } = this;
+    let Ahead { next, wraps, marks } = this;
     let one = L::splat(1.0);
-    // Only edge code needs the step's wrap mask again (the one its flags came from).
-    let wrapped = || step_phase(p, dt).0;
-    // The fraction of a sample between the edge and sample s + 1, and the edge's height in
-    // the lanes in `crossed`; zero height in the others, so their taps add nothing (±0).
-    let edge = |past: L, crossed: L, height: L| ((past * inv_dt).min(one), crossed.and(height));
-    // The same for a step, whose correction the lane type adds (see `Lanes::add_step_in`).
-    let step = |ring: &mut [L; N], past: L, crossed: L, height: L| {
-        L::add_step_in(ring, s, crossed, (past * inv_dt).min(one), height);
+    // Only edge code needs the lanes of a flag as a mask.
+    let wrapped = || next.but_not(p).sign_mask();
+    // The fraction of a sample between an edge and sample s + 1, from the distance past it
+    // in phase units, which is below the increment: at most 1, whatever the rounding.
+    let fraction = |past: L| (past.bits_to_float() * steps.inv_inc).min(one);
+    // The phase past the wrap, in plain units.
+    let past_wrap = || fraction(next.xor(sign()));
+    // A step's correction, which the lane type adds (see `Lanes::add_step_in`).
+    let step = |ring: &mut [L; N], f: L, crossed: L, height: L| {
+        L::add_step_in(ring, s, crossed, f, height);
     };
     match wave {
-        Waveform::Sine => add(ring, s, sin_cycles(p)),
+        Waveform::Sine => add(
+            ring,
+            s,
+            sin_centered(p.bits_to_float() * L::splat(-0.5 * SAW_SCALE)),
+        ),
         Waveform::Saw => {
-            add(ring, s, p + p - one);
+            add(ring, s, p.bits_to_float() * L::splat(SAW_SCALE));
             if wraps != 0 {
-                step(ring, p_next, wrapped(), L::splat(-2.0));
+                step(ring, past_wrap(), wrapped(), L::splat(-2.0));
             }
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
-            let high = p.lt(pw);
-            add(ring, s, high.and(L::splat(2.0)) - (pw + pw));
+            let w = steps.width;
+            let high = p.lt_bits(w.mark);
+            add(ring, s, high.and(L::splat(2.0)) - (w.pw + w.pw));
             if wraps != 0 {
-                step(ring, p_next, wrapped(), L::splat(2.0));
+                step(ring, past_wrap(), wrapped(), L::splat(2.0));
             }
             if marks != 0 {
-                let fell = crossed(high, p_next, wrapped(), pw);
-                step(ring, past_mark(p_next, pw), fell, L::splat(-2.0));
+                let (from, to) = (p.add_bits(w.shift), next.add_bits(w.shift));
+                let fell = to.but_not(from).sign_mask();
+                step(ring, fraction(to.xor(sign())), fell, L::splat(-2.0));
             }
         }
         Waveform::Triangle => {
-            add(ring, s, L::splat(4.0) * (p - L::splat(0.5)).abs() - one);
+            // 4·|p − ½| − 1, and |p − ½| is the phase's `i32` over 2³².
+            let naive = p
+                .bits_to_float()
+                .abs()
+                .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -one);
+            add(ring, s, naive);
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
-            let turn = L::splat(8.0) * dt;
+            let turn = steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
             if wraps != 0 {
-                add_corner(ring, s, edge(p_next, wrapped(), -turn));
+                add_corner(ring, s, (past_wrap(), wrapped().and(-turn)));
             }
             if marks != 0 {
-                let half = L::splat(0.5);
-                let troughed = crossed(p.lt(half), p_next, wrapped(), half);
-                add_corner(ring, s, edge(past_mark(p_next, half), troughed, turn));
+                // Past the trough, the phase's `i32` is the distance past it.
+                let troughed = p.but_not(next).sign_mask();
+                add_corner(ring, s, (fraction(next), troughed.and(turn)));
             }
         }
     }
-    *phase = p_next;
-}
-
-/// Mask of lanes whose phase passed `mark` (0 < mark < 1) on the step to `p_next`, given
-/// `below` = (p < mark) before the step. Without a wrap the phase passed it if it was below
-/// and is no longer; with one, it passed it before the wrap if it was below, or after it if
-/// it is no longer below: both at once would take dt > 1. So the mask is
-/// below ⊕ (p_next < mark) ⊕ wrapped, from the comparisons the naive waveform makes: it is
-/// set exactly when the naive waveform changes side.
-#[inline(always)]
-fn crossed<L: Lanes>(below: L, p_next: L, wrapped: L, mark: L) -> L {
-    below.xor(p_next.lt(mark)).xor(wrapped)
-}
-
-/// How far phase `p` (0…1) is past `mark`, wrapped into 0…1 (the distance of a crossing
-/// found by [`crossed`]).
-#[inline(always)]
-fn past_mark<L: Lanes>(p: L, mark: L) -> L {
-    let r = p - mark;
-    r + r.lt(L::splat(0.0)).and(L::splat(1.0))
+    *phase = next;
 }
 
 /// Read output sample `n` from `ring` and clear its slot for reuse. Allocation-free, O(1).
@@ -189,7 +244,7 @@ pub fn take<L: Lanes, const N: usize>(ring: &mut [L; N], n: usize) -> L {
 pub fn prime<L: Lanes>(
     wave: Waveform,
     phase: &mut L,
-    steps: [L; 3],
+    steps: Steps<L>,
     ring: &mut Ring<L>,
     n: usize,
     mask: L,
@@ -213,7 +268,7 @@ pub fn prime<L: Lanes>(
 #[derive(Clone, Copy, Debug)]
 pub struct Oscillator {
     wave: Waveform,
-    steps: [f32; 3],
+    steps: Steps<f32>,
     phase: f32,
     ring: Ring<f32>,
     n: usize,
@@ -223,10 +278,16 @@ impl Oscillator {
     /// An oscillator of `wave` at `dt` cycles per sample (0 < dt ≤ 0.45) and pulse width `pw`,
     /// starting at `phase`.
     pub fn new(wave: Waveform, dt: f32, pw: f32, phase: f32) -> Self {
+        let inc = increment_bits(dt);
+        let steps = Steps {
+            inc,
+            inv_inc: 1.0 / inc.bits_to_float(),
+            width: Width::new(pw),
+        };
         let mut osc = Self {
             wave,
-            steps: [dt, 1.0 / dt, pw],
-            phase,
+            steps,
+            phase: phase_bits(phase),
             ring: [0.0; RING],
             n: 0,
         };
@@ -320,52 +381,105 @@ mod tests {
         }
     }
 
+    /// Exact integer phases for the crossing tests: (phase, steps) from plain units.
+    fn encoded(phase: u32, inc: u32) -> (f32, Steps<f32>) {
+        let steps = Steps {
+            inc: f32::from_bits(inc),
+            inv_inc: 1.0 / inc as f32,
+            width: Width::default(),
+        };
+        (f32::from_bits(phase ^ 0x8000_0000), steps)
+    }
+
     #[test]
-    fn crossings_are_the_side_changes_of_the_naive_waveform() {
-        // The ⊕ form against the definition: the phase passed the mark before the wrap
-        // (p < mark ≤ p + dt) or after it (mark ≤ the wrapped phase), over a grid of phases,
-        // steps up to the highest pitch and marks, including landings exactly on the mark.
-        let mut checked = 0;
-        for pi in 0..200 {
+    fn flags_are_the_crossings_and_the_naive_waveform_changes_side_with_them() {
+        // Against the definition in plain 64-bit arithmetic: a wrap is φ + d ≥ 2³², and the
+        // phase passes the mark P before the wrap (φ < P ≤ φ + d) or after it
+        // (P ≤ φ + d − 2³²). The naive pulse's side (φ < P) changes exactly when one of the
+        // two is crossed. Over a grid of phases, increments up to the highest pitch and
+        // pulse widths, and the landings exactly on the mark and the cycle's end.
+        let cycle = 1u64 << 32;
+        let mut checked = [0usize; 2];
+        for mi in 1..=19 {
+            let width = Width::<f32>::new(mi as f32 / 20.0);
+            let mark = u64::from(width.mark.to_bits() ^ 0x8000_0000);
             for di in 1..=45 {
-                for mi in 1..=19 {
-                    let (p, dt, mark) = (pi as f32 / 200.0, di as f32 / 100.0, mi as f32 / 20.0);
-                    let next = p + dt;
-                    let wrapped = 1.0 <= next;
-                    let p_next = if wrapped { next - 1.0 } else { next };
-                    let want = (p < mark && mark <= next) || (wrapped && mark <= p_next);
-                    let got = crossed(Lanes::lt(p, mark), p_next, Lanes::le(1.0, next), mark);
-                    assert_eq!(got.any(), want, "p {p}, dt {dt}, mark {mark}");
-                    checked += usize::from(want);
+                let d = (di as f64 / 100.0 * cycle as f64) as u64;
+                let grid = (0..200).map(|pi| pi * cycle / 200);
+                let landings = [mark + cycle - d, mark + cycle - d - 1, mark - 1, mark];
+                let ends = [cycle - d, cycle - d - 1];
+                let edges = landings.into_iter().chain(ends).map(|x| x % cycle);
+                for phi in grid.chain(edges) {
+                    let (phase, mut steps) = encoded(phi as u32, d as u32);
+                    steps.width = width;
+                    let this = Ahead::new(Waveform::Pulse, phase, steps);
+                    let wrap = phi + d >= cycle;
+                    let passes =
+                        (phi < mark && mark <= phi + d) || (wrap && mark <= phi + d - cycle);
+                    assert_eq!(this.wraps != 0, wrap, "φ {phi}, d {d}, mark {mark}");
+                    assert_eq!(this.marks != 0, passes, "φ {phi}, d {d}, mark {mark}");
+                    let next = u64::from(this.next().to_bits() ^ 0x8000_0000);
+                    assert_eq!(next, (phi + d) % cycle);
+                    let high = |p: f32| p.lt_bits(width.mark).to_bits() != 0;
+                    assert_eq!(high(phase) != high(this.next()), wrap != passes);
+                    checked[usize::from(passes)] += 1;
                 }
             }
         }
-        assert!(checked > 10_000, "{checked}");
+        assert!(checked[0] > 10_000 && checked[1] > 10_000, "{checked:?}");
+    }
+
+    #[test]
+    fn the_triangle_trough_is_the_crossing_of_half_a_cycle() {
+        let cycle = 1u64 << 32;
+        let half = cycle / 2;
+        for d in [1u64, 429, 1 << 20, cycle / 3, cycle * 45 / 100] {
+            for phi in [
+                0,
+                half - d,
+                half - d - 1,
+                half - 1,
+                half,
+                cycle - d,
+                12_345_678,
+            ] {
+                let (phase, steps) = encoded(phi as u32, d as u32);
+                let this = Ahead::new(Waveform::Triangle, phase, steps);
+                let passes = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
+                assert_eq!(this.marks != 0, passes, "φ {phi}, d {d}");
+                assert_eq!(this.wraps != 0, phi + d >= cycle, "φ {phi}, d {d}");
+            }
+        }
     }
 
     #[test]
     fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
-        // pw + dt rounds below pw + dt here, so a distance test (p_next − pw < dt) would
-        // find the same falling edge again one sample later.
+        // The phase steps onto the mark exactly: one falling edge, found once, and the
+        // corrected waveform falls monotonically between the naive levels without overshoot.
         let (pw, dt) = (0.7f32, 0.011f32);
-        assert_eq!((pw - dt) + dt, pw);
-        assert!((pw + dt) - pw < dt);
-        let steps = [dt, 1.0 / dt, pw];
+        let width = Width::<f32>::new(pw);
+        let mark = width.mark.to_bits() ^ 0x8000_0000;
+        let d = increment_bits(dt).to_bits();
+        let (mut phase, mut steps) = encoded(mark - 5 * d, d);
+        steps.inv_inc = 1.0 / d as f32;
+        steps.width = width;
         let mut ring = [0.0f32; RING];
-        let mut phase = pw - dt;
         let mut out = Vec::new();
+        let mut falls = 0;
         for n in 0..12 {
             let this = Ahead::new(Waveform::Pulse, phase, steps);
+            falls += usize::from(this.marks != 0);
             advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
             out.push(take(&mut ring, n));
         }
+        assert_eq!(falls, 1);
         // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after (the ring was not
-        // primed, so the first two samples are empty). The corrected waveform falls
-        // monotonically from one to the other without overshoot.
+        // primed, so the first two samples are empty).
         for w in out[2..].windows(2) {
             assert!(w[1] <= w[0] + 1e-6, "{out:?}");
         }
         assert!(out.iter().skip(2).all(|x| *x >= -1.4 - 1e-5), "{out:?}");
+        assert!((out[2] - 0.6).abs() < 1e-5, "{out:?}");
         assert!((out[11] + 1.4).abs() < 1e-5, "{out:?}");
     }
 
@@ -373,19 +487,12 @@ mod tests {
     fn priming_a_used_ring_restarts_exactly_like_a_fresh_oscillator() {
         // A ring full of another sound (an oscillator that fell silent mid-cycle), primed
         // at sample 13 from phase 0.97, plays what a new oscillator at 0.97 plays.
-        let (dt, pw) = (0.013f32, 0.4f32);
-        let steps = [dt, 1.0 / dt, pw];
+        let mut fresh = Oscillator::new(Waveform::Pulse, 0.013, 0.4, 0.97);
+        let steps = fresh.steps;
         let mut ring = [0.37f32; RING];
-        let mut phase = 0.97f32;
-        prime(
-            Waveform::Pulse,
-            &mut phase,
-            steps,
-            &mut ring,
-            13,
-            f32::from_bits(!0),
-        );
-        let mut fresh = Oscillator::new(Waveform::Pulse, dt, pw, 0.97);
+        let mut phase = phase_bits(0.97);
+        let all = f32::from_bits(!0);
+        prime(Waveform::Pulse, &mut phase, steps, &mut ring, 13, all);
         for n in 13..13 + 200 {
             let this = Ahead::new(Waveform::Pulse, phase, steps);
             advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
@@ -393,25 +500,54 @@ mod tests {
         }
     }
 
+    /// Eight lanes of steps, each built as a lone oscillator builds its own.
+    fn lane_steps(dt: [f32; 8], pw: [f32; 8]) -> Steps<wide::f32x8> {
+        let lanes: [Steps<f32>; 8] =
+            std::array::from_fn(|i| Oscillator::new(Waveform::Saw, dt[i], pw[i], 0.0).steps);
+        let gather = |f: fn(&Steps<f32>) -> f32| wide::f32x8::new(lanes.each_ref().map(f));
+        Steps {
+            inc: gather(|s| s.inc),
+            inv_inc: gather(|s| s.inv_inc),
+            width: Width {
+                pw: gather(|s| s.width.pw),
+                mark: gather(|s| s.width.mark),
+                shift: gather(|s| s.width.shift),
+            },
+        }
+    }
+
     #[test]
     fn a_step_carried_from_the_previous_sample_plays_what_a_fresh_one_plays() {
         // The SIMD engine works each step out one sample early and branches on the carried
         // flags: every waveform, eight lanes of different pitches, pulse widths and phases,
-        // bit for bit against steps made from the phase when they are taken.
+        // bit for bit against steps made from the phase when they are taken, and each lane
+        // bit for bit against a lone oscillator.
         use wide::f32x8;
-        let dt = f32x8::new([0.013, 0.2, 0.0071, 0.45, 0.031, 0.09, 0.3, 0.0005]);
-        let pw = f32x8::new([0.05, 0.5, 0.95, 0.3, 0.7, 0.5, 0.5, 0.5]);
-        let steps = [dt, f32x8::splat(1.0) / dt, pw];
+        let dt = [0.013, 0.2, 0.0071, 0.45, 0.031, 0.09, 0.3, 0.0005];
+        let pw = [0.05, 0.5, 0.95, 0.3, 0.7, 0.5, 0.5, 0.5];
+        let starts = [0.0, 0.99, 0.5, 0.25, 0.699, 0.1, 0.95, 0.3];
+        let steps = lane_steps(dt, pw);
+        let bits = |x: f32x8| x.to_array().map(f32::to_bits);
         for wave in [
             Waveform::Saw,
             Waveform::Pulse,
             Waveform::Triangle,
             Waveform::Sine,
         ] {
-            let start = f32x8::new([0.0, 0.99, 0.5, 0.25, 0.699, 0.1, 0.95, 0.3]);
-            let (mut carried, mut fresh) = (start, start);
+            let start = f32x8::new(starts.map(phase_bits));
+            let mut carried = start;
             let mut ring_carried = [f32x8::splat(0.0); RING];
-            let mut ring_fresh = ring_carried;
+            prime(
+                wave,
+                &mut carried,
+                steps,
+                &mut ring_carried,
+                0,
+                f32x8::all_set(),
+            );
+            let (mut fresh, mut ring_fresh) = (carried, ring_carried);
+            let mut lone: [Oscillator; 8] =
+                std::array::from_fn(|i| Oscillator::new(wave, dt[i], pw[i], starts[i]));
             let mut ahead = Ahead::new(wave, carried, steps);
             let mut edges = 0;
             for n in 0..2_000 {
@@ -422,10 +558,9 @@ mod tests {
                 let now = Ahead::new(wave, fresh, steps);
                 advance(wave, &mut fresh, steps, &mut ring_fresh, n, now);
                 let (a, b) = (take(&mut ring_carried, n), take(&mut ring_fresh, n));
-                assert_eq!(
-                    a.to_array().map(f32::to_bits),
-                    b.to_array().map(f32::to_bits)
-                );
+                assert_eq!(bits(a), bits(b));
+                let alone = lone.each_mut().map(|o| o.next_sample().to_bits());
+                assert_eq!(bits(a), alone, "{wave:?} sample {n}");
             }
             assert_eq!(edges > 500, wave != Waveform::Sine, "{wave:?}: {edges}");
         }
@@ -435,17 +570,39 @@ mod tests {
     fn priming_touches_only_the_masked_lanes() {
         use wide::f32x8;
         let mut ring = [f32x8::splat(7.0); RING];
-        let mut phase = f32x8::splat(0.25);
-        let steps = [f32x8::splat(0.01), f32x8::splat(100.0), f32x8::splat(0.5)];
+        let start = f32x8::splat(phase_bits(0.25));
+        let mut phase = start;
+        let steps = lane_steps([0.01; 8], [0.5; 8]);
         let mut mask = f32x8::splat(0.0);
         mask.set_lane(3, f32::from_bits(!0));
         prime(Waveform::Saw, &mut phase, steps, &mut ring, 5, mask);
         for lane in 0..8 {
             let moved = lane == 3;
-            assert_eq!(phase.lane(lane) != 0.25, moved, "lane {lane}");
+            let changed = phase.lane(lane).to_bits() != start.lane(lane).to_bits();
+            assert_eq!(changed, moved, "lane {lane}");
             assert_eq!(ring[5].lane(lane) != 7.0, moved, "lane {lane}");
         }
         // Lane 3's slots after its two primed samples are cleared.
         assert_eq!(ring[(5 + 7) % RING].lane(3), 0.0);
+    }
+
+    #[test]
+    fn phases_encode_and_step_exactly() {
+        // The encoding's zero is half a cycle; whole cycles wrap away; a thousand steps land
+        // on the start plus 1,000 increments (and the two primed ones), wrapped, to the unit.
+        assert_eq!(phase_bits(0.5).to_bits(), 0);
+        assert_eq!(phase_bits(0.0).to_bits(), 0x8000_0000);
+        assert_eq!(phase_bits(1.25).to_bits(), phase_bits(0.25).to_bits());
+        let mut osc = Oscillator::new(Waveform::Saw, 0.0123, 0.5, 0.9);
+        let start = phase_bits(0.9).to_bits();
+        let d = osc.steps.inc.to_bits();
+        for _ in 0..1_000 {
+            osc.next_sample();
+        }
+        let steps = 1_000 + LOOKAHEAD as u32;
+        assert_eq!(
+            osc.phase.to_bits(),
+            start.wrapping_add(d.wrapping_mul(steps))
+        );
     }
 }

@@ -4,7 +4,7 @@
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
 use crate::math::{SaturatorGains, saturate_scaled};
-use crate::oscillator::{Ahead, advance, prime, take};
+use crate::oscillator::{Ahead, Steps, Width, advance, prime, take};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
 
@@ -119,8 +119,7 @@ impl<L: Lanes> LevelRamps<L> {
 /// Splatted per-run constants of the kernel.
 #[derive(Clone, Copy)]
 struct RunConsts<L: Lanes> {
-    pw1: L,
-    pw2: L,
+    width: [Width<L>; 2],
     k: L,
     drive: [L; 3],
 }
@@ -128,8 +127,7 @@ struct RunConsts<L: Lanes> {
 impl<L: Lanes> RunConsts<L> {
     fn new(run: &RunParams) -> Self {
         Self {
-            pw1: L::splat(run.pw1),
-            pw2: L::splat(run.pw2),
+            width: [Width::new(run.pw1), Width::new(run.pw2)],
             k: L::splat(run.k),
             drive: SaturatorGains::new(run.drive_in, run.drive_out).splat(),
         }
@@ -151,14 +149,34 @@ pub fn prime_oscillators<L: Lanes>(
     mask: L,
     which: [bool; 2],
 ) {
-    let (pw1, pw2) = (L::splat(run.pw1), L::splat(run.pw2));
+    let width = [Width::new(run.pw1), Width::new(run.pw2)];
     if which[0] {
-        let steps = [g.dt1, g.inv_dt1, pw1];
+        let steps = steps1(g, &width);
         prime(run.wave1, &mut g.phase1, steps, &mut g.ring1, n, mask);
     }
     if which[1] {
-        let steps = [g.dt2, g.inv_dt2, pw2];
+        let steps = steps2(g, &width);
         prime(run.wave2, &mut g.phase2, steps, &mut g.ring2, n, mask);
+    }
+}
+
+/// What a group's oscillator 1 steps by.
+#[inline(always)]
+fn steps1<L: Lanes>(g: &VoiceGroup<L>, width: &[Width<L>; 2]) -> Steps<L> {
+    Steps {
+        inc: g.inc1,
+        inv_inc: g.inv_inc1,
+        width: width[0],
+    }
+}
+
+/// What a group's oscillator 2 steps by.
+#[inline(always)]
+fn steps2<L: Lanes>(g: &VoiceGroup<L>, width: &[Width<L>; 2]) -> Steps<L> {
+    Steps {
+        inc: g.inc2,
+        inv_inc: g.inv_inc2,
+        width: width[1],
     }
 }
 
@@ -169,8 +187,8 @@ type Aheads<L> = [Ahead<L>; 2];
 #[inline(always)]
 fn aheads<L: Lanes>(g: &VoiceGroup<L>, run: &RunParams, c: &RunConsts<L>) -> Aheads<L> {
     [
-        Ahead::new(run.wave1, g.phase1, [g.dt1, g.inv_dt1, c.pw1]),
-        Ahead::new(run.wave2, g.phase2, [g.dt2, g.inv_dt2, c.pw2]),
+        Ahead::new(run.wave1, g.phase1, steps1(g, &c.width)),
+        Ahead::new(run.wave2, g.phase2, steps2(g, &c.width)),
     ]
 }
 
@@ -186,7 +204,12 @@ fn carries_steps<L: Lanes>() -> bool {
 /// Take an oscillator's step: from `ahead`, working out the following one in its place, or
 /// from the phase now (see [`carries_steps`]).
 #[inline(always)]
-fn next_step<L: Lanes>(wave: Waveform, phase: L, steps: [L; 3], ahead: &mut Ahead<L>) -> Ahead<L> {
+fn next_step<L: Lanes>(
+    wave: Waveform,
+    phase: L,
+    steps: Steps<L>,
+    ahead: &mut Ahead<L>,
+) -> Ahead<L> {
     if !carries_steps::<L>() {
         return Ahead::new(wave, phase, steps);
     }
@@ -209,13 +232,13 @@ fn source_sample<L: Lanes>(
 ) -> L {
     let mut x = L::splat(0.0);
     if run.level1 != (0.0, 0.0) {
-        let steps = [g.dt1, g.inv_dt1, c.pw1];
+        let steps = steps1(g, &c.width);
         let this = next_step(run.wave1, g.phase1, steps, &mut ahead[0]);
         advance(run.wave1, &mut g.phase1, steps, &mut g.ring1, n, this);
         x = take(&mut g.ring1, n).mul_add(*lvl1, x);
     }
     if run.level2 != (0.0, 0.0) {
-        let steps = [g.dt2, g.inv_dt2, c.pw2];
+        let steps = steps2(g, &c.width);
         let this = next_step(run.wave2, g.phase2, steps, &mut ahead[1]);
         advance(run.wave2, &mut g.phase2, steps, &mut g.ring2, n, this);
         x = take(&mut g.ring2, n).mul_add(*lvl2, x);

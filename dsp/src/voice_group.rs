@@ -43,18 +43,18 @@ macro_rules! voice_group {
 }
 
 voice_group! {
-    /// Oscillator 1 phase, 0…1.
+    /// Oscillator 1 phase (integer lane bits, see `oscillator`).
     phase1,
-    /// Oscillator 2 phase, 0…1.
+    /// Oscillator 2 phase.
     phase2,
-    /// Oscillator 1 phase increment per sample.
-    dt1,
+    /// Oscillator 1 phase increment per sample (integer lane bits).
+    inc1,
     /// Oscillator 2 phase increment per sample.
-    dt2,
-    /// 1 / dt1 (samples per cycle).
-    inv_dt1,
-    /// 1 / dt2.
-    inv_dt2,
+    inc2,
+    /// 1 / inc1 as a float (samples per phase unit).
+    inv_inc1,
+    /// 1 / inc2.
+    inv_inc2,
     /// First filter stage integrator 1.
     s1a,
     /// First filter stage integrator 2.

@@ -5,6 +5,7 @@ use super::{Engine, LANE_CAPACITY, tick_position};
 use crate::control;
 use crate::event::EventKind;
 use crate::lanes::Lanes;
+use crate::oscillator::phase_bits;
 use crate::render::prime_oscillators;
 use crate::voice_alloc::{LaneInfo, oldest_fading, sounding, steal_key};
 use crate::voice_group::{Stage, VoiceGroup};
@@ -253,8 +254,8 @@ impl<L: Lanes> Engine<L> {
             });
             let (g, l) = self.lane_mut(i);
             g.clear_lane(l);
-            g.phase1.set_lane(l, phases.0);
-            g.phase2.set_lane(l, phases.1);
+            g.phase1.set_lane(l, phase_bits(phases.0));
+            g.phase2.set_lane(l, phase_bits(phases.1));
             L::seed_noise(&mut g.noise, l, noise_seed);
             L::seed_noise(&mut g.lfo_rng, l, lfo_seed);
             g.lfo_phase.set_lane(l, lfo_phase);
