@@ -1,7 +1,8 @@
 //! Engine throughput: the SIMD engine against the scalar reference, 512-frame blocks at
 //! 48 kHz with 8 … 1,024 sounding voices. Criterion measures each case; a summary pass then
 //! prints ns per voice-sample, the real-time voice capacity and the SIMD ÷ scalar speedup as
-//! `OCTOLANE:` lines (collected by `cargo xtask bench`).
+//! `OCTOLANE:` lines (collected by `cargo xtask bench`), timing the two engines in alternating
+//! turns so that both see the same clock.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use octolane_dsp::lanes::Lanes;
@@ -67,13 +68,54 @@ fn block_time<L: Lanes>(voices: usize, budget: Duration) -> f64 {
     let mut samples = Vec::new();
     let start = Instant::now();
     while start.elapsed() < budget || samples.len() < 20 {
-        let t = Instant::now();
-        engine.process(&[], &mut l, &mut r);
-        samples.push(t.elapsed().as_secs_f64());
-        black_box(&l);
+        time_block(&mut engine, &mut l, &mut r, &mut samples);
     }
+    median(&mut samples)
+}
+
+/// Time one block of `engine` into `samples`.
+fn time_block<L: Lanes>(
+    engine: &mut Engine<L>,
+    l: &mut [f32],
+    r: &mut [f32],
+    samples: &mut Vec<f64>,
+) {
+    let t = Instant::now();
+    engine.process(&[], l, r);
+    samples.push(t.elapsed().as_secs_f64());
+    black_box(&l);
+}
+
+fn median(samples: &mut [f64]) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[samples.len() / 2]
+}
+
+/// Median block times of the SIMD engine and the scalar reference with `voices` notes,
+/// measured in turns of about 20 ms each for `budget` in all. A shared machine's clock drifts
+/// by several per cent over seconds; taking turns lets both engines see the same drift, so
+/// their ratio does not move with it. The first block of each turn runs on caches the other
+/// engine has used and is not counted.
+fn block_times(voices: usize, budget: Duration) -> (f64, f64) {
+    let (mut simd, mut simd_l, mut simd_r) = warmed::<wide::f32x8>(voices);
+    let (mut scalar, mut scalar_l, mut scalar_r) = warmed::<f32>(voices);
+    let (mut simd_times, mut scalar_times) = (Vec::new(), Vec::new());
+    let turn = Duration::from_millis(20);
+    let start = Instant::now();
+    while start.elapsed() < budget || scalar_times.len() < 20 {
+        let mut discard = Vec::new();
+        time_block(&mut simd, &mut simd_l, &mut simd_r, &mut discard);
+        let t = Instant::now();
+        while t.elapsed() < turn {
+            time_block(&mut simd, &mut simd_l, &mut simd_r, &mut simd_times);
+        }
+        time_block(&mut scalar, &mut scalar_l, &mut scalar_r, &mut discard);
+        let t = Instant::now();
+        while t.elapsed() < turn {
+            time_block(&mut scalar, &mut scalar_l, &mut scalar_r, &mut scalar_times);
+        }
+    }
+    (median(&mut simd_times), median(&mut scalar_times))
 }
 
 fn run_blocks<L: Lanes>(voices: usize, blocks: usize) {
@@ -107,8 +149,7 @@ fn summary() {
     );
     println!("OCTOLANE: |---:|---:|---:|---:|---:|---:|");
     for voices in VOICE_COUNTS {
-        let simd = block_time::<wide::f32x8>(voices, Duration::from_millis(1_500));
-        let scalar = block_time::<f32>(voices, Duration::from_millis(1_500));
+        let (simd, scalar) = block_times(voices, Duration::from_millis(3_000));
         let per = |t: f64| t / (voices * BLOCK) as f64 * 1e9;
         let capacity = |t: f64| block_s / (t / voices as f64);
         println!(
