@@ -109,6 +109,27 @@ fn sign<L: Lanes>() -> L {
     L::splat(-0.0)
 }
 
+/// The lanes whose step from `phase` to `next` wraps, in the sign bits: where the phase's
+/// `i32` overflows from positive to negative.
+#[inline(always)]
+fn wrap_lanes<L: Lanes>(phase: L, next: L) -> L {
+    next.but_not(phase)
+}
+
+/// The lanes whose step passes the mark that `shift` moves to the cycle's end (see
+/// [`Width::shift`]), in the sign bits.
+#[inline(always)]
+fn mark_lanes<L: Lanes>(phase: L, next: L, shift: L) -> L {
+    wrap_lanes(phase.add_bits(shift), next.add_bits(shift))
+}
+
+/// The lanes whose step passes the triangle's trough at ½, in the sign bits: where the
+/// phase's `i32` turns from negative to positive.
+#[inline(always)]
+fn trough_lanes<L: Lanes>(phase: L, next: L) -> L {
+    phase.but_not(next)
+}
+
 /// An oscillator's coming step: the phase after it, and the lanes whose edges it crosses as
 /// integer flags. A SIMD group works it out one sample early (see `render`), so its edge
 /// branches test values that were ready long before them: a mispredicted one is found as
@@ -120,8 +141,8 @@ pub struct Ahead<L> {
     /// Lane bits of the lanes that wrap.
     wraps: u32,
     /// Lane bits of the lanes that pass the waveform's mark (the pulse width, or the
-    /// triangle's trough at 0.5). Kept apart from `wraps`: each is one move-mask, where
-    /// one word of both costs a pack sequence.
+    /// triangle's trough at 0.5). Kept apart from `wraps`: one flag for both cost a vector
+    /// operation per sample and a select per edge, and measured no faster.
     marks: u32,
 }
 
@@ -130,17 +151,12 @@ impl<L: Lanes> Ahead<L> {
     #[inline(always)]
     pub fn new(wave: Waveform, phase: L, steps: Steps<L>) -> Self {
         let next = phase.add_bits(steps.inc);
-        let wraps = || next.but_not(phase).bitmask();
+        let wrap = || wrap_lanes(phase, next).bitmask();
         let (wraps, marks) = match wave {
             Waveform::Sine => (0, 0),
-            Waveform::Saw => (wraps(), 0),
-            Waveform::Pulse => {
-                let shift = steps.width.shift;
-                let passes = next.add_bits(shift).but_not(phase.add_bits(shift));
-                (wraps(), passes.bitmask())
-            }
-            // The trough at ½ is where the phase's `i32` turns from negative to positive.
-            Waveform::Triangle => (wraps(), phase.but_not(next).bitmask()),
+            Waveform::Saw => (wrap(), 0),
+            Waveform::Pulse => (wrap(), mark_lanes(phase, next, steps.width.shift).bitmask()),
+            Waveform::Triangle => (wrap(), trough_lanes(phase, next).bitmask()),
         };
         Self { next, wraps, marks }
     }
@@ -172,7 +188,7 @@ pub fn advance<L: Lanes, const N: usize>(
     let Ahead { next, wraps, marks } = this;
     let one = L::splat(1.0);
     // Only edge code needs the lanes of a flag as a mask.
-    let wrapped = || next.but_not(p).sign_mask();
+    let wrapped = || wrap_lanes(p, next).sign_mask();
     // The fraction of a sample between an edge and sample s + 1, from the distance past it
     // in phase units, which is below the increment: at most 1, whatever the rounding.
     let fraction = |past: L| (past.bits_to_float() * steps.inv_inc).min(one);
@@ -207,8 +223,9 @@ pub fn advance<L: Lanes, const N: usize>(
                 step(ring, past_wrap(), wrapped(), L::splat(2.0));
             }
             if marks != 0 {
-                let (from, to) = (p.add_bits(w.shift), next.add_bits(w.shift));
-                let fell = to.but_not(from).sign_mask();
+                // The distance past the fall is the phase past the mark.
+                let to = next.add_bits(w.shift);
+                let fell = mark_lanes(p, next, w.shift).sign_mask();
                 step(ring, fraction(to.xor(sign())), fell, L::splat(-2.0));
             }
         }
@@ -220,14 +237,14 @@ pub fn advance<L: Lanes, const N: usize>(
                 .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -one);
             add(ring, s, naive);
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
-            let turn = steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
+            let turn = || steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
             if wraps != 0 {
-                add_corner(ring, edge_slot(), (past_wrap(), wrapped().and(-turn)));
+                add_corner(ring, edge_slot(), (past_wrap(), wrapped().and(-turn())));
             }
             if marks != 0 {
                 // Past the trough, the phase's `i32` is the distance past it.
-                let troughed = p.but_not(next).sign_mask();
-                add_corner(ring, edge_slot(), (fraction(next), troughed.and(turn)));
+                let troughed = trough_lanes(p, next).sign_mask();
+                add_corner(ring, edge_slot(), (fraction(next), troughed.and(turn())));
             }
         }
     }
@@ -418,19 +435,64 @@ mod tests {
                     steps.width = width;
                     let this = Ahead::new(Waveform::Pulse, phase, steps);
                     let wrap = phi + d >= cycle;
-                    let passes =
+                    let passed =
                         (phi < mark && mark <= phi + d) || (wrap && mark <= phi + d - cycle);
-                    assert_eq!(this.wraps != 0, wrap, "φ {phi}, d {d}, mark {mark}");
-                    assert_eq!(this.marks != 0, passes, "φ {phi}, d {d}, mark {mark}");
+                    let found = |mask: f32| mask.bitmask() != 0;
+                    let at = format!("φ {phi}, d {d}, mark {mark}");
+                    assert_eq!(found(wrap_lanes(phase, this.next())), wrap, "{at}");
+                    assert_eq!(
+                        found(mark_lanes(phase, this.next(), width.shift)),
+                        passed,
+                        "{at}"
+                    );
+                    assert_eq!((this.wraps != 0, this.marks != 0), (wrap, passed), "{at}");
                     let next = u64::from(this.next().to_bits() ^ 0x8000_0000);
                     assert_eq!(next, (phi + d) % cycle);
                     let high = |p: f32| p.lt_bits(width.mark).to_bits() != 0;
-                    assert_eq!(high(phase) != high(this.next()), wrap != passes);
-                    checked[usize::from(passes)] += 1;
+                    assert_eq!(high(phase) != high(this.next()), wrap != passed);
+                    checked[usize::from(passed)] += 1;
                 }
             }
         }
         assert!(checked[0] > 10_000 && checked[1] > 10_000, "{checked:?}");
+    }
+
+    #[test]
+    fn the_pulse_is_the_difference_of_two_saws_down_to_its_corrections() {
+        // With a rise of 2 at the wrap and a fall of 2 at the mark, the band-limited pulse
+        // is the band-limited saw one width behind minus the saw itself, taps and all.
+        // Independent of how the pulse finds and combines its edges, through the steps that
+        // cross both edges at once (a step longer than the pulse's short part).
+        for (dt, pw) in [
+            (0.013, 0.35),
+            (0.2, 0.5),
+            (0.3, 0.05),
+            (0.45, 0.3),
+            (0.07, 0.95),
+        ] {
+            let start = 0.61f32;
+            let mut pulse = Oscillator::new(Waveform::Pulse, dt, pw, start);
+            let mut ahead = Oscillator::new(Waveform::Saw, dt, pw, start - pw);
+            let mut saw = Oscillator::new(Waveform::Saw, dt, pw, start);
+            let mut both = 0;
+            for n in 0..4_000 {
+                let this = Ahead::new(Waveform::Pulse, pulse.phase, pulse.steps);
+                let mask = |m: f32| m.bitmask() != 0;
+                let shift = pulse.steps.width.shift;
+                both += usize::from(
+                    mask(wrap_lanes(pulse.phase, this.next()))
+                        && mask(mark_lanes(pulse.phase, this.next(), shift)),
+                );
+                let want = ahead.next_sample() - saw.next_sample();
+                let got = pulse.next_sample();
+                assert!(
+                    (got - want).abs() < 2e-5,
+                    "dt {dt}, pw {pw}, sample {n}: {got} vs {want}"
+                );
+            }
+            let short = pw.min(1.0 - pw);
+            assert_eq!(both > 0, dt > short, "dt {dt}, pw {pw}: {both}");
+        }
     }
 
     #[test]
@@ -449,9 +511,20 @@ mod tests {
             ] {
                 let (phase, steps) = encoded(phi as u32, d as u32);
                 let this = Ahead::new(Waveform::Triangle, phase, steps);
-                let passes = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
-                assert_eq!(this.marks != 0, passes, "φ {phi}, d {d}");
-                assert_eq!(this.wraps != 0, phi + d >= cycle, "φ {phi}, d {d}");
+                let passed = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
+                let wrap = phi + d >= cycle;
+                let trough = trough_lanes(phase, this.next()).bitmask() != 0;
+                assert_eq!(trough, passed, "φ {phi}, d {d}");
+                assert_eq!(
+                    wrap_lanes(phase, this.next()).bitmask() != 0,
+                    wrap,
+                    "φ {phi}, d {d}"
+                );
+                assert_eq!(
+                    (this.wraps != 0, this.marks != 0),
+                    (wrap, trough),
+                    "φ {phi}, d {d}"
+                );
             }
         }
     }
