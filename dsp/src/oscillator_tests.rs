@@ -1,0 +1,342 @@
+//! The oscillators against their naive waveforms: edge flags and corrections, the integer
+//! phase encoding, priming, and steps carried a sample early against fresh ones.
+
+use super::*;
+
+fn naive(wave: Waveform, p: f64, pw: f64) -> f64 {
+    match wave {
+        Waveform::Saw => 2.0 * p - 1.0,
+        Waveform::Pulse => (if p < pw { 2.0 } else { 0.0 }) - 2.0 * pw,
+        Waveform::Triangle => 4.0 * (p - 0.5).abs() - 1.0,
+        Waveform::Sine => (std::f64::consts::TAU * p).sin(),
+    }
+}
+
+#[test]
+fn far_from_edges_the_output_is_the_naive_waveform_from_the_first_sample() {
+    // dt = 1/64: edges of the saw at sample 0, 64, 128 …; sample 32 is far from all.
+    for wave in [Waveform::Saw, Waveform::Pulse, Waveform::Sine] {
+        let dt = 1.0 / 64.0;
+        let mut osc = Oscillator::new(wave, dt, 0.25, 0.5);
+        let out: Vec<f32> = (0..64).map(|_| osc.next_sample()).collect();
+        for i in [0usize, 1, 2, 20, 40] {
+            let p = (0.5 + i as f64 / 64.0).fract();
+            let want = naive(wave, p, 0.25);
+            assert!(
+                (out[i] as f64 - want).abs() < 1e-3,
+                "{wave:?} sample {i}: {} against {want}",
+                out[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn corrections_are_spread_around_each_edge_and_cancel_away_from_it() {
+    // Average of the saw over whole cycles stays zero: the corrections add no DC.
+    let dt = 1.0 / 37.3;
+    let mut osc = Oscillator::new(Waveform::Saw, dt, 0.5, 0.0);
+    let cycles = 373;
+    let sum: f64 = (0..cycles * 10).map(|_| osc.next_sample() as f64).sum();
+    assert!((sum / (cycles * 10) as f64).abs() < 1e-3, "DC {sum}");
+}
+
+#[test]
+fn every_waveform_stays_bounded_up_to_the_highest_pitch() {
+    for wave in [Waveform::Saw, Waveform::Pulse, Waveform::Triangle] {
+        for dt in [1e-7f32, 0.001, 0.1, 0.3, 0.45] {
+            for pw in [0.05f32, 0.5, 0.95] {
+                let mut osc = Oscillator::new(wave, dt, pw, 0.999);
+                for _ in 0..2_000 {
+                    let x = osc.next_sample();
+                    // The pulse's naive range is 2 − 2pw … −2pw; the B-spline step never
+                    // overshoots it.
+                    assert!(
+                        x.is_finite() && x.abs() <= 1.9001,
+                        "{wave:?} {dt} {pw}: {x}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Exact integer phases for the crossing tests: (phase, steps) from plain units.
+fn encoded(phase: u32, inc: u32) -> (f32, Steps<f32>) {
+    let steps = Steps {
+        inc: f32::from_bits(inc),
+        inv_inc: 1.0 / inc as f32,
+        width: Width::default(),
+    };
+    (f32::from_bits(phase ^ 0x8000_0000), steps)
+}
+
+#[test]
+fn flags_are_the_crossings_and_the_naive_waveform_changes_side_with_them() {
+    // Against the definition in plain 64-bit arithmetic: a wrap is φ + d ≥ 2³², and the
+    // phase passes the mark P before the wrap (φ < P ≤ φ + d) or after it
+    // (P ≤ φ + d − 2³²). The naive pulse's side (φ < P) changes exactly when one of the
+    // two is crossed. Over a grid of phases, increments up to the highest pitch and
+    // pulse widths, and the landings exactly on the mark and the cycle's end.
+    let cycle = 1u64 << 32;
+    let mut checked = [0usize; 2];
+    for mi in 1..=19 {
+        let width = Width::<f32>::new(mi as f32 / 20.0);
+        let mark = u64::from(width.mark.to_bits() ^ 0x8000_0000);
+        for di in 1..=45 {
+            let d = (di as f64 / 100.0 * cycle as f64) as u64;
+            let grid = (0..200).map(|pi| pi * cycle / 200);
+            let landings = [mark + cycle - d, mark + cycle - d - 1, mark - 1, mark];
+            let ends = [cycle - d, cycle - d - 1];
+            let edges = landings.into_iter().chain(ends).map(|x| x % cycle);
+            for phi in grid.chain(edges) {
+                let (phase, mut steps) = encoded(phi as u32, d as u32);
+                steps.width = width;
+                let this = Ahead::new(Waveform::Pulse, phase, steps);
+                let wrap = phi + d >= cycle;
+                let passed = (phi < mark && mark <= phi + d) || (wrap && mark <= phi + d - cycle);
+                let found = |mask: f32| mask.bitmask() != 0;
+                let at = format!("φ {phi}, d {d}, mark {mark}");
+                assert_eq!(found(wrap_lanes(phase, this.next())), wrap, "{at}");
+                assert_eq!(
+                    found(mark_lanes(phase, this.next(), width.shift)),
+                    passed,
+                    "{at}"
+                );
+                assert_eq!((this.wraps != 0, this.marks != 0), (wrap, passed), "{at}");
+                let next = u64::from(this.next().to_bits() ^ 0x8000_0000);
+                assert_eq!(next, (phi + d) % cycle);
+                let high = |p: f32| p.lt_bits(width.mark).to_bits() != 0;
+                assert_eq!(high(phase) != high(this.next()), wrap != passed);
+                checked[usize::from(passed)] += 1;
+            }
+        }
+    }
+    assert!(checked[0] > 10_000 && checked[1] > 10_000, "{checked:?}");
+}
+
+#[test]
+fn the_pulse_is_the_difference_of_two_saws_down_to_its_corrections() {
+    // With a rise of 2 at the wrap and a fall of 2 at the mark, the band-limited pulse
+    // is the band-limited saw one width behind minus the saw itself, taps and all.
+    // Independent of how the pulse finds and combines its edges, through the steps that
+    // cross both edges at once (a step longer than the pulse's short part).
+    for (dt, pw) in [
+        (0.013, 0.35),
+        (0.2, 0.5),
+        (0.3, 0.05),
+        (0.45, 0.3),
+        (0.07, 0.95),
+    ] {
+        let start = 0.61f32;
+        let mut pulse = Oscillator::new(Waveform::Pulse, dt, pw, start);
+        let mut ahead = Oscillator::new(Waveform::Saw, dt, pw, start - pw);
+        let mut saw = Oscillator::new(Waveform::Saw, dt, pw, start);
+        let mut both = 0;
+        for n in 0..4_000 {
+            let this = Ahead::new(Waveform::Pulse, pulse.phase, pulse.steps);
+            let mask = |m: f32| m.bitmask() != 0;
+            let shift = pulse.steps.width.shift;
+            both += usize::from(
+                mask(wrap_lanes(pulse.phase, this.next()))
+                    && mask(mark_lanes(pulse.phase, this.next(), shift)),
+            );
+            let want = ahead.next_sample() - saw.next_sample();
+            let got = pulse.next_sample();
+            assert!(
+                (got - want).abs() < 2e-5,
+                "dt {dt}, pw {pw}, sample {n}: {got} vs {want}"
+            );
+        }
+        let short = pw.min(1.0 - pw);
+        assert_eq!(both > 0, dt > short, "dt {dt}, pw {pw}: {both}");
+    }
+}
+
+#[test]
+fn the_triangle_trough_is_the_crossing_of_half_a_cycle() {
+    let cycle = 1u64 << 32;
+    let half = cycle / 2;
+    for d in [1u64, 429, 1 << 20, cycle / 3, cycle * 45 / 100] {
+        for phi in [
+            0,
+            half - d,
+            half - d - 1,
+            half - 1,
+            half,
+            cycle - d,
+            12_345_678,
+        ] {
+            let (phase, steps) = encoded(phi as u32, d as u32);
+            let this = Ahead::new(Waveform::Triangle, phase, steps);
+            let passed = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
+            let wrap = phi + d >= cycle;
+            let trough = trough_lanes(phase, this.next()).bitmask() != 0;
+            assert_eq!(trough, passed, "φ {phi}, d {d}");
+            assert_eq!(
+                wrap_lanes(phase, this.next()).bitmask() != 0,
+                wrap,
+                "φ {phi}, d {d}"
+            );
+            assert_eq!(
+                (this.wraps != 0, this.marks != 0),
+                (wrap, trough),
+                "φ {phi}, d {d}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
+    // The phase steps onto the mark exactly: one falling edge, found once, and the
+    // corrected waveform falls monotonically between the naive levels without overshoot.
+    let (pw, dt) = (0.7f32, 0.011f32);
+    let width = Width::<f32>::new(pw);
+    let mark = width.mark.to_bits() ^ 0x8000_0000;
+    let d = increment_bits(dt).to_bits();
+    let (mut phase, mut steps) = encoded(mark - 5 * d, d);
+    steps.inv_inc = 1.0 / d as f32;
+    steps.width = width;
+    let mut ring = [0.0f32; RING];
+    let mut out = Vec::new();
+    let mut falls = 0;
+    for n in 0..12 {
+        let this = Ahead::new(Waveform::Pulse, phase, steps);
+        falls += usize::from(this.marks != 0);
+        advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
+        out.push(take(&mut ring, n));
+    }
+    assert_eq!(falls, 1);
+    // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after (the ring was not
+    // primed, so the first two samples are empty).
+    for w in out[2..].windows(2) {
+        assert!(w[1] <= w[0] + 1e-6, "{out:?}");
+    }
+    assert!(out.iter().skip(2).all(|x| *x >= -1.4 - 1e-5), "{out:?}");
+    assert!((out[2] - 0.6).abs() < 1e-5, "{out:?}");
+    assert!((out[11] + 1.4).abs() < 1e-5, "{out:?}");
+}
+
+#[test]
+fn priming_a_used_ring_restarts_exactly_like_a_fresh_oscillator() {
+    // A ring full of another sound (an oscillator that fell silent mid-cycle), primed
+    // at sample 13 from phase 0.97, plays what a new oscillator at 0.97 plays.
+    let mut fresh = Oscillator::new(Waveform::Pulse, 0.013, 0.4, 0.97);
+    let steps = fresh.steps;
+    let mut ring = [0.37f32; RING];
+    let mut phase = phase_bits(0.97);
+    let all = f32::from_bits(!0);
+    prime(Waveform::Pulse, &mut phase, steps, &mut ring, 13, all);
+    for n in 13..13 + 200 {
+        let this = Ahead::new(Waveform::Pulse, phase, steps);
+        advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
+        assert_eq!(take(&mut ring, n), fresh.next_sample(), "sample {n}");
+    }
+}
+
+/// Eight lanes of steps, each built as a lone oscillator builds its own.
+fn lane_steps(dt: [f32; 8], pw: [f32; 8]) -> Steps<wide::f32x8> {
+    let lanes: [Steps<f32>; 8] =
+        std::array::from_fn(|i| Oscillator::new(Waveform::Saw, dt[i], pw[i], 0.0).steps);
+    let gather = |f: fn(&Steps<f32>) -> f32| wide::f32x8::new(lanes.each_ref().map(f));
+    Steps {
+        inc: gather(|s| s.inc),
+        inv_inc: gather(|s| s.inv_inc),
+        width: Width {
+            pw: gather(|s| s.width.pw),
+            mark: gather(|s| s.width.mark),
+            shift: gather(|s| s.width.shift),
+        },
+    }
+}
+
+#[test]
+fn a_step_carried_from_the_previous_sample_plays_what_a_fresh_one_plays() {
+    // The SIMD engine works each step out one sample early and branches on the carried
+    // flags: every waveform, eight lanes of different pitches, pulse widths and phases,
+    // bit for bit against steps made from the phase when they are taken, and each lane
+    // bit for bit against a lone oscillator.
+    use wide::f32x8;
+    let dt = [0.013, 0.2, 0.0071, 0.45, 0.031, 0.09, 0.3, 0.0005];
+    let pw = [0.05, 0.5, 0.95, 0.3, 0.7, 0.5, 0.5, 0.5];
+    let starts = [0.0, 0.99, 0.5, 0.25, 0.699, 0.1, 0.95, 0.3];
+    let steps = lane_steps(dt, pw);
+    let bits = |x: f32x8| x.to_array().map(f32::to_bits);
+    for wave in [
+        Waveform::Saw,
+        Waveform::Pulse,
+        Waveform::Triangle,
+        Waveform::Sine,
+    ] {
+        let start = f32x8::new(starts.map(phase_bits));
+        let mut carried = start;
+        let mut ring_carried = [f32x8::splat(0.0); RING];
+        prime(
+            wave,
+            &mut carried,
+            steps,
+            &mut ring_carried,
+            0,
+            f32x8::all_set(),
+        );
+        let (mut fresh, mut ring_fresh) = (carried, ring_carried);
+        let mut lone: [Oscillator; 8] =
+            std::array::from_fn(|i| Oscillator::new(wave, dt[i], pw[i], starts[i]));
+        let mut ahead = Ahead::new(wave, carried, steps);
+        let mut edges = 0;
+        for n in 0..2_000 {
+            let this = ahead;
+            ahead = Ahead::new(wave, this.next(), steps);
+            edges += usize::from(this.wraps | this.marks != 0);
+            advance(wave, &mut carried, steps, &mut ring_carried, n, this);
+            let now = Ahead::new(wave, fresh, steps);
+            advance(wave, &mut fresh, steps, &mut ring_fresh, n, now);
+            let (a, b) = (take(&mut ring_carried, n), take(&mut ring_fresh, n));
+            assert_eq!(bits(a), bits(b));
+            let alone = lone.each_mut().map(|o| o.next_sample().to_bits());
+            assert_eq!(bits(a), alone, "{wave:?} sample {n}");
+        }
+        assert_eq!(edges > 500, wave != Waveform::Sine, "{wave:?}: {edges}");
+    }
+}
+
+#[test]
+fn priming_touches_only_the_masked_lanes() {
+    use wide::f32x8;
+    let mut ring = [f32x8::splat(7.0); RING];
+    let start = f32x8::splat(phase_bits(0.25));
+    let mut phase = start;
+    let steps = lane_steps([0.01; 8], [0.5; 8]);
+    let mut mask = f32x8::splat(0.0);
+    mask.set_lane(3, f32::from_bits(!0));
+    prime(Waveform::Saw, &mut phase, steps, &mut ring, 5, mask);
+    for lane in 0..8 {
+        let moved = lane == 3;
+        let changed = phase.lane(lane).to_bits() != start.lane(lane).to_bits();
+        assert_eq!(changed, moved, "lane {lane}");
+        assert_eq!(ring[5].lane(lane) != 7.0, moved, "lane {lane}");
+    }
+    // Lane 3's slots after its two primed samples are cleared.
+    assert_eq!(ring[(5 + 7) % RING].lane(3), 0.0);
+}
+
+#[test]
+fn phases_encode_and_step_exactly() {
+    // The encoding's zero is half a cycle; whole cycles wrap away; a thousand steps land
+    // on the start plus 1,000 increments (and the two primed ones), wrapped, to the unit.
+    assert_eq!(phase_bits(0.5).to_bits(), 0);
+    assert_eq!(phase_bits(0.0).to_bits(), 0x8000_0000);
+    assert_eq!(phase_bits(1.25).to_bits(), phase_bits(0.25).to_bits());
+    let mut osc = Oscillator::new(Waveform::Saw, 0.0123, 0.5, 0.9);
+    let start = phase_bits(0.9).to_bits();
+    let d = osc.steps.inc.to_bits();
+    for _ in 0..1_000 {
+        osc.next_sample();
+    }
+    let steps = 1_000 + LOOKAHEAD as u32;
+    assert_eq!(
+        osc.phase.to_bits(),
+        start.wrapping_add(d.wrapping_mul(steps))
+    );
+}
