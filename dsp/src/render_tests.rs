@@ -1,0 +1,103 @@
+//! The kernel's filter against the analog state-variable filter it models, and the kept
+//! source levels against fresh fills.
+
+use super::*;
+
+#[test]
+fn the_filter_responds_as_the_prewarped_analog_state_variable_filter() {
+    // The TPT SVF is the bilinear transform of the analog SVF 1 / (s² + ks + 1) with
+    // its cutoff prewarped: at the digital frequency ω its outputs are the analog ones
+    // at Ω = tan(ω/2) / g. Hold each output's steady-state gain for sines below, at and
+    // above the cutoff, damped and resonant, to that within 0.05 dB.
+    let cutoff = 0.05f64; // cycles per sample
+    let g = (std::f64::consts::PI * cutoff).tan();
+    for k in [std::f64::consts::SQRT_2, 0.3, 0.05] {
+        let (coefs, _) = crate::control::svf_coefs(g as f32, k as f32);
+        for ratio in [0.25, 0.7, 1.0, 1.4, 4.0] {
+            let freq = cutoff * ratio;
+            let big_omega = (std::f64::consts::PI * freq).tan() / g;
+            // Analog responses at jΩ: the shared denominator 1 − Ω² + jkΩ.
+            let den = ((1.0 - big_omega * big_omega).powi(2) + (k * big_omega).powi(2)).sqrt();
+            let want = [
+                big_omega / den,                           // band
+                1.0 / den,                                 // low
+                big_omega * big_omega / den,               // high
+                (1.0 - big_omega * big_omega).abs() / den, // notch
+            ];
+            let (mut s1, mut s2) = (0.0f32, 0.0f32);
+            let settle = 40_000;
+            let cycles = 200.0;
+            let len = (cycles / freq).round() as usize;
+            let (mut re, mut im) = ([0.0f64; 4], [0.0f64; 4]);
+            for n in 0..settle + len {
+                let phase = std::f64::consts::TAU * freq * n as f64;
+                let x = phase.sin() as f32;
+                let stage = svf_step(x, &mut s1, &mut s2, coefs);
+                let modes = [
+                    FilterMode::Bp,
+                    FilterMode::Lp12,
+                    FilterMode::Hp,
+                    FilterMode::Notch,
+                ];
+                if n >= settle {
+                    for (i, mode) in modes.into_iter().enumerate() {
+                        let y = svf_output(mode, x, stage, k as f32);
+                        re[i] += f64::from(y) * phase.sin();
+                        im[i] += f64::from(y) * phase.cos();
+                    }
+                }
+            }
+            for i in 0..4 {
+                let got = 2.0 * re[i].hypot(im[i]) / (len as f64);
+                let db = 20.0 * (got / want[i]).log10();
+                assert!(
+                    db.abs() < 0.05 || (want[i] < 1e-3 && got < 2e-3),
+                    "k {k}, {ratio} × cutoff, output {i}: gain {got}, analog {}",
+                    want[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn kept_levels_are_the_levels_a_fresh_fill_gives() {
+    // Steady levels are written once and kept; every run must still read exactly what
+    // filling from scratch gives, through ramps, changes and runs of any length.
+    let steady = |a: f32, b: f32, noise: f32| [(a, 0.0), (b, 0.0), (noise, 0.0)];
+    let runs = [
+        (steady(0.5, 0.25, 0.1), 0, 16),
+        (steady(0.5, 0.25, 0.1), 3, 13),
+        (steady(0.5, 0.25, 0.1), 0, 5),
+        ([(0.5, 0.01), (0.25, 0.0), (0.1, -0.002)], 5, 11),
+        (steady(0.66, 0.25, 0.1), 0, 16),
+        (steady(0.66, 0.25, 0.0), 7, 9),
+        (steady(0.5, 0.25, 0.1), 0, 16),
+        ([(0.5, 0.0), (0.25, 0.0), (0.1, 0.003)], 0, 16),
+        (steady(0.5, 0.25, 0.1), 2, 14),
+    ];
+    let mut kept = LevelRamps::<wide::f32x8>::default();
+    for (k, ([level1, level2, noise], tick_pos, n)) in runs.into_iter().enumerate() {
+        let run = RunParams {
+            level1,
+            level2,
+            noise,
+            tick_pos,
+            ..RunParams::default()
+        };
+        let mut fresh = LevelRamps::<wide::f32x8>::default();
+        let want: Vec<[[f32; 8]; 3]> = fresh
+            .for_run(&run, n)
+            .iter()
+            .map(|l| l.map(|x| x.to_array()))
+            .collect();
+        let got: Vec<[[f32; 8]; 3]> = kept
+            .for_run(&run, n)
+            .iter()
+            .map(|l| l.map(|x| x.to_array()))
+            .collect();
+        assert_eq!(got, want, "run {k}");
+        let first = level1.0 + level1.1 * tick_pos as f32;
+        assert_eq!(got[0][0][3], first, "run {k}");
+    }
+}
