@@ -2,7 +2,8 @@
 //! 48 kHz with 8 … 1,024 sounding voices. Criterion measures each case; a summary pass then
 //! prints ns per voice-sample, the real-time voice capacity and the SIMD ÷ scalar speedup as
 //! `OCTOLANE:` lines (collected by `cargo xtask bench`), timing the two engines in alternating
-//! turns so that both see the same clock.
+//! turns so that both see the same clock. With `OCTOLANE_TRACE_SECONDS` it prints instead a
+//! trace of both engines' block times, half a second per line, for hosts whose speed changes.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use octolane_dsp::lanes::Lanes;
@@ -118,6 +119,67 @@ fn block_times(voices: usize, budget: Duration) -> (f64, f64) {
     (median(&mut simd_times), median(&mut scalar_times))
 }
 
+/// A trace of both engines' block times for `seconds`, for telling the engines' ratio apart
+/// from a shared host's changes of speed. Blocks are interleaved finely and balanced in time
+/// (after a scalar block, SIMD blocks until they have taken as long), so every stretch of the
+/// run holds both engines; each half second prints the median block time of each and their
+/// ratio, then the whole run its quantiles. A window whose host changed speed within it
+/// shows a ratio apart from its neighbours.
+fn trace(voices: usize, seconds: f64) {
+    let (mut simd, mut simd_l, mut simd_r) = warmed::<wide::f32x8>(voices);
+    let (mut scalar, mut scalar_l, mut scalar_r) = warmed::<f32>(voices);
+    let start = Instant::now();
+    let mut windows: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    while start.elapsed().as_secs_f64() < seconds {
+        let window = (start.elapsed().as_secs_f64() * 2.0) as usize;
+        if windows.len() <= window {
+            windows.resize_with(window + 1, Default::default);
+        }
+        let (simd_times, scalar_times) = &mut windows[window];
+        time_block(&mut scalar, &mut scalar_l, &mut scalar_r, scalar_times);
+        let owed = *scalar_times.last().unwrap_or(&0.0);
+        let mut spent = 0.0;
+        while spent < owed {
+            time_block(&mut simd, &mut simd_l, &mut simd_r, simd_times);
+            spent += simd_times.last().copied().unwrap_or(owed);
+        }
+    }
+    let us = |t: f64| t * 1e6;
+    println!("OCTOLANE: | window (s) | SIMD µs/block | scalar µs/block | ratio |");
+    println!("OCTOLANE: |---:|---:|---:|---:|");
+    let (mut all_simd, mut all_scalar, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (simd_times, scalar_times)) in windows.iter_mut().enumerate() {
+        all_simd.extend_from_slice(simd_times);
+        all_scalar.extend_from_slice(scalar_times);
+        let (a, b) = (median(simd_times), median(scalar_times));
+        ratios.push(b / a);
+        let at = i as f64 / 2.0;
+        println!(
+            "OCTOLANE: | {at:.1} | {:.2} | {:.2} | {:.3} |",
+            us(a),
+            us(b),
+            b / a
+        );
+    }
+    // The fastest blocks of each engine ran while the host gave the core its full speed.
+    all_simd.sort_by(|a, b| a.total_cmp(b));
+    all_scalar.sort_by(|a, b| a.total_cmp(b));
+    for f in [0.01, 0.05] {
+        let at = |v: &[f64]| v[((v.len() - 1) as f64 * f) as usize];
+        let (a, b) = (at(&all_simd), at(&all_scalar));
+        println!(
+            "OCTOLANE: | fastest {f} | {:.2} | {:.2} | {:.3} |",
+            us(a),
+            us(b),
+            b / a
+        );
+    }
+    println!(
+        "OCTOLANE: | median of the windows | | | {:.3} |",
+        median(&mut ratios)
+    );
+}
+
 fn run_blocks<L: Lanes>(voices: usize, blocks: usize) {
     let (mut engine, mut l, mut r) = warmed::<L>(voices);
     for _ in 0..blocks {
@@ -186,6 +248,14 @@ fn main() {
         } else {
             run_blocks::<wide::f32x8>(profile_voices(), blocks);
         }
+        return;
+    }
+    // Block times of both engines over time (`OCTOLANE_TRACE_SECONDS`, voices as above).
+    if let Some(seconds) = std::env::var("OCTOLANE_TRACE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        trace(profile_voices(), seconds);
         return;
     }
     // Steady single-engine loads for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
