@@ -1,5 +1,5 @@
-//! Band-limiting corrections for oscillator discontinuities, added once per edge into a ring
-//! of future samples (see `oscillator`).
+//! Band-limiting corrections for oscillator discontinuities, added once per edge into a
+//! buffer of coming samples (see `oscillator`).
 //!
 //! Steps use a BLEP built from the 5th-order (quartic) cardinal B-spline, five samples wide (so
 //! an edge between two samples touches six): its sinc⁵ response pushes the images of near-Nyquist harmonics 40 dB down where a
@@ -61,10 +61,10 @@ fn fifth<L: TapArith>(x: L) -> L {
     x2 * x2 * x
 }
 
-/// Add `value` into the ring slot of sample `slot` (taken modulo the ring's size).
+/// Add `value` into slot `slot` of a buffer of samples.
 #[inline(always)]
-pub(crate) fn add<L: Lanes, const N: usize>(ring: &mut [L; N], slot: usize, value: L) {
-    let s = &mut ring[slot % N];
+pub(crate) fn add<L: Lanes, const N: usize>(buf: &mut [L; N], slot: usize, value: L) {
+    let s = &mut buf[slot];
     *s = *s + value;
 }
 
@@ -96,24 +96,24 @@ pub fn step_values<L: TapArith>(f: L, height: L) -> [L; 6] {
 }
 
 /// Add the band-limiting residual of a step of `height` lying `f` samples before sample
-/// s + 1 into the six ring slots s − 2 … s + 3 (`(f, height)` as one pair). O(1).
+/// s + 1 into the six slots s − 2 … s + 3 of a buffer of samples (`(f, height)` as one
+/// pair; 2 ≤ s < N − 3). O(1).
 #[inline(always)]
-pub fn add_step<L: Lanes, const N: usize>(ring: &mut [L; N], s: usize, (f, height): (L, L)) {
-    // s − 2 without underflow: N is a power of two, so adding N − 2 is the same slot.
+pub fn add_step<L: Lanes, const N: usize>(buf: &mut [L; N], s: usize, (f, height): (L, L)) {
     for (i, value) in step_values(f, height).into_iter().enumerate() {
-        add(ring, s + N - 2 + i, value);
+        add(buf, s - 2 + i, value);
     }
 }
 
 /// Add the PolyBLAMP residual of a slope change of `height` per sample lying `f` samples
 /// before sample s + 1: (1 − |u|)³ / 6 at the two samples within one sample of the corner
-/// (u = f − 1 at s, u = f at s + 1). O(1).
+/// (u = f − 1 at s, u = f at s + 1), in a buffer of samples (s < N − 1). O(1).
 #[inline(always)]
-pub fn add_corner<L: Lanes, const N: usize>(ring: &mut [L; N], s: usize, (f, height): (L, L)) {
+pub fn add_corner<L: Lanes, const N: usize>(buf: &mut [L; N], s: usize, (f, height): (L, L)) {
     let sixth = height * L::splat(1.0 / 6.0);
     let r = L::splat(1.0) - f;
-    add(ring, s, sixth * (f * f * f));
-    add(ring, s + 1, sixth * (r * r * r));
+    add(buf, s, sixth * (f * f * f));
+    add(buf, s + 1, sixth * (r * r * r));
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::lanes::Lanes;
 use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
-use crate::render::{LevelRamps, oscillators_on, prime_oscillators, render_groups};
+use crate::render::{LevelRamps, oscillators_on, render_groups, render_oscillators};
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -22,8 +22,8 @@ pub const FADE_RESERVE: usize = 64;
 /// Total lanes an engine owns.
 pub const LANE_CAPACITY: usize = MAX_VOICES + FADE_RESERVE;
 
-/// Samples from the last control tick to absolute sample `clock`. The oscillator rings are
-/// indexed by it too (their size divides the control interval).
+/// Samples from the last control tick to absolute sample `clock`: the slot of the
+/// oscillators' windows (see `oscillator`).
 fn tick_position(clock: u64) -> usize {
     (clock % CONTROL_INTERVAL as u64) as usize
 }
@@ -204,15 +204,9 @@ impl<L: Lanes> Engine<L> {
         let used = self.lanes.len().div_ceil(L::WIDTH);
         // An oscillator that was silent (level 0) starts again from its held phase. Levels
         // change only here, before this position's events, so a note starting now is primed
-        // once, by its note-on.
+        // once more, by its note-on.
         let on = oscillators_on(&self.tick.run);
         let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
-        if restart.contains(&true) {
-            let n = tick_position(self.clock);
-            for g in &mut self.groups[..used] {
-                prime_oscillators(g, &self.tick.run, n, L::all_set(), restart);
-            }
-        }
         self.oscillators_on = on;
         let c = &self.tick.control;
         let mut any_finished = false;
@@ -241,6 +235,10 @@ impl<L: Lanes> Engine<L> {
                 }
             }
         }
+        // The interval's oscillator steps, at the pitches just worked out, for the lanes
+        // still sounding.
+        let used = self.lanes.len().div_ceil(L::WIDTH);
+        render_oscillators(&mut self.groups[..used], &self.tick.run, restart);
     }
 
     /// Free lane `i`, moving the last sounding lane into its place to keep lanes packed.

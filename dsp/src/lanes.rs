@@ -89,17 +89,17 @@ pub trait Lanes:
     /// `self · m − s`, fused exactly where [`Lanes::mul_add`] is.
     fn mul_sub(self, m: Self, s: Self) -> Self;
     /// Add the band-limiting correction of a step of `height` lying `f` samples before
-    /// sample s + 1 (see `blep::add_step`) into `ring`, in the lanes set in `crossed`: the
-    /// others get nothing, or zeros.
+    /// sample s + 1 (see `blep::add_step`) into the buffer of samples `buf`, in the lanes
+    /// set in `crossed`: the others get nothing, or zeros.
     #[inline(always)]
     fn add_step_in<const N: usize>(
-        ring: &mut [Self; N],
+        buf: &mut [Self; N],
         s: usize,
         crossed: Self,
         f: Self,
         height: Self,
     ) {
-        crate::blep::add_step(ring, s, (f, crossed.and(height)));
+        crate::blep::add_step(buf, s, (f, crossed.and(height)));
     }
     /// Write the sum of each row's lanes into `out` (as many as both slices hold), in an
     /// order of additions that depends on neither the row's place nor the slice's length,

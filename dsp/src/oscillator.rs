@@ -1,13 +1,20 @@
-//! Band-limited oscillators with edge-scheduled corrections.
+//! Band-limited oscillators with edge-scheduled corrections, rendered a control interval at
+//! a time.
 //!
-//! Each oscillator runs [`LOOKAHEAD`] samples ahead of the output. Every sample it adds the
-//! naive waveform of its look-ahead sample into a small ring of future samples, and when its
-//! phase crosses a discontinuity between two samples it adds the whole band-limiting
-//! correction of that edge (all its taps, before and after the edge) into the ring at once.
-//! The output reads the ring's current slot. So the correction polynomials run once per edge
-//! instead of at every sample near one, and a lane group takes the branch only on the samples
-//! where some lane actually crosses an edge: for each kind of edge about 8·f/fs of them for
-//! eight voices, against 40·f/fs for a per-sample window test.
+//! At each control tick an oscillator takes the steps of the whole interval at once
+//! ([`render_interval`]): a branch-free pass writes the naive waveform into a [`Window`] of
+//! the interval's samples and notes which steps cross an edge, and a second pass adds the
+//! whole band-limiting correction of each of those edges (all its taps, before and after the
+//! edge) into the window. The audio-rate kernel then only reads the window, one slot per
+//! sample. So the correction polynomials run once per edge, and no branch on an edge sits
+//! in the per-sample loop: for a lane group, whose eight lanes cross edges at moments no
+//! predictor can foresee, the only data-dependent branch left is the end of the short list
+//! of edges in an interval.
+//!
+//! The phase runs [`LOOKAHEAD`] samples ahead of the output, because a step's taps reach two
+//! samples before its edge: the interval that starts at tick t takes the steps of samples
+//! t + 2 … t + 17, and its first two samples come from the steps the previous interval took.
+//! The taps past the interval carry into the next one (see [`render_interval`]).
 //!
 //! **Phases are integers.** A phase p (0 ≤ p < 1 cycle) is the `i32` (p − ½)·2³², held in
 //! the lane's bits, and it advances by a whole number of 2⁻³² cycles per sample with
@@ -18,35 +25,41 @@
 //! phase converted to a float, scaled.
 //!
 //! Edges are found with the same integer comparisons that make the naive waveform, so every
-//! jump of the naive waveform gets exactly one correction. Each step is worked out as an
-//! [`Ahead`]: the phase after it and integer flags of the edges it crosses, which a SIMD
-//! group computes one sample early so its edge branches test values that are ready.
+//! jump of the naive waveform gets exactly one correction.
 //!
-//! The look-ahead costs no latency: a starting oscillator renders its first samples into the
-//! ring at once ([`prime`]), so a note still sounds from its exact sample. Changes of pitch,
-//! waveform and pulse width reach the waveform [`LOOKAHEAD`] samples after the control tick
-//! that makes them; after a waveform switch the pending corrections of the old waveform's
-//! last edge play out (at most three samples).
+//! The look-ahead costs no latency: a starting oscillator renders the rest of the interval
+//! into the window at once ([`prime`]), so a note still sounds from its exact sample. Changes
+//! of pitch, waveform and pulse width reach the waveform [`LOOKAHEAD`] samples after the
+//! control tick that makes them; after a waveform switch the pending corrections of the old
+//! waveform's last edge play out (at most three samples). Everything here is tied to the
+//! interval's absolute position, never to where a host's block starts, so block splits do
+//! not change a sample.
 
-use crate::blep::{add, add_corner};
+use crate::blep::add_corner;
+use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
 use crate::math::sin_centered;
 use crate::patch::Waveform;
-
-/// Slots in an oscillator's ring of future samples (a power of two, indexed by the absolute
-/// sample position modulo `RING`).
-pub const RING: usize = 8;
 
 /// How many samples ahead of the output the phase runs: the B-spline step reaches two samples
 /// before its edge.
 pub const LOOKAHEAD: usize = 2;
 
-/// The ring of future output samples of one oscillator (per lane).
-pub type Ring<L> = [L; RING];
+/// Slots in an oscillator's window: slot k is sample t + k of the control interval that
+/// starts at tick t. The interval's steps write slots [`LOOKAHEAD`] … `CONTROL_INTERVAL` + 1,
+/// and the taps of the last one reach three slots further.
+pub const WINDOW: usize = CONTROL_INTERVAL + LOOKAHEAD + 3;
 
-// A step's taps reach two samples before its edge and three after the look-ahead sample, so
-// the live slots n … n + LOOKAHEAD + 3 must be distinct.
-const _: () = assert!(LOOKAHEAD >= 2 && LOOKAHEAD + 4 <= RING && RING.is_power_of_two());
+/// The coming output samples of one oscillator (per lane) from the last control tick on.
+pub type Window<L> = [L; WINDOW];
+
+/// Slots a window carries from one interval into the next: the last [`LOOKAHEAD`] steps'
+/// samples and the three slots of taps past them.
+const CARRY: usize = WINDOW - CONTROL_INTERVAL;
+
+/// Most steps one call takes: those of a whole interval and the [`LOOKAHEAD`] before it,
+/// when an oscillator starts at a tick (see [`prime`]).
+const MAX_STEPS: usize = CONTROL_INTERVAL + LOOKAHEAD;
 
 /// Phase units per cycle.
 const CYCLE: f64 = 4_294_967_296.0;
@@ -117,182 +130,247 @@ fn wrap_lanes<L: Lanes>(phase: L, next: L) -> L {
 }
 
 /// The lanes whose step passes the mark that `shift` moves to the cycle's end (see
-/// [`Width::shift`]), in the sign bits.
+/// [`Width::shift`]), in the sign bits. A shift of zero is the wrap itself.
 #[inline(always)]
 fn mark_lanes<L: Lanes>(phase: L, next: L, shift: L) -> L {
     wrap_lanes(phase.add_bits(shift), next.add_bits(shift))
 }
 
-/// The lanes whose step passes the triangle's trough at ½, in the sign bits: where the
-/// phase's `i32` turns from negative to positive.
+/// The shift that moves the triangle's trough at ½ to the cycle's end: half a cycle, which
+/// flips the sign bit.
 #[inline(always)]
-fn trough_lanes<L: Lanes>(phase: L, next: L) -> L {
-    phase.but_not(next)
+fn trough_shift<L: Lanes>() -> L {
+    sign()
 }
 
-/// An oscillator's coming step: the phase after it, and the lanes whose edges it crosses as
-/// integer flags. A SIMD group works it out one sample early (see `render`), so its edge
-/// branches test values that were ready long before them: a mispredicted one is found as
-/// soon as it is reached instead of after the phase arithmetic, which waits behind the busy
-/// vector units.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Ahead<L> {
-    next: L,
-    /// Lane bits of the lanes that wrap.
-    wraps: u32,
-    /// Lane bits of the lanes that pass the waveform's mark (the pulse width, or the
-    /// triangle's trough at 0.5). Kept apart from `wraps`: one flag for both cost a vector
-    /// operation per sample and a select per edge, and measured no faster.
-    marks: u32,
+/// One kind of edge of a waveform: where it lies (the shift that moves it to the cycle's
+/// end, see [`mark_lanes`]) and the height of its jump (of the value for a step, of the
+/// slope per sample for a corner).
+#[derive(Clone, Copy)]
+struct Edge<L> {
+    shift: L,
+    height: L,
 }
 
-impl<L: Lanes> Ahead<L> {
-    /// The step of `wave` from `phase` (see [`advance`]). O(1).
-    #[inline(always)]
-    pub fn new(wave: Waveform, phase: L, steps: Steps<L>) -> Self {
-        let next = phase.add_bits(steps.inc);
-        let wrap = || wrap_lanes(phase, next).bitmask();
-        let (wraps, marks) = match wave {
-            Waveform::Sine => (0, 0),
-            Waveform::Saw => (wrap(), 0),
-            Waveform::Pulse => (wrap(), mark_lanes(phase, next, steps.width.shift).bitmask()),
-            Waveform::Triangle => (wrap(), trough_lanes(phase, next).bitmask()),
-        };
-        Self { next, wraps, marks }
-    }
+/// The phases of one call's steps: `phases[j]` is the phase before step j, and the one
+/// after the last step follows it.
+type Phases<L> = [L; MAX_STEPS + 1];
 
-    /// The phase after the step.
-    #[inline(always)]
-    pub fn next(&self) -> L {
-        self.next
-    }
-}
+/// The steps that cross each edge kind e, bit 32e + j for step j.
+type Crossings = u64;
 
-/// Advance an oscillator by one sample. `n` is the output sample now (any counter that
-/// advances by one per sample, taken modulo `N`): the naive waveform of sample
-/// `n + LOOKAHEAD` is added into `ring`, then the corrections of any edge crossed before the
-/// following sample, and the phase moves on. `this` is the step, [`Ahead::new`] of the phase
-/// (made now, or one sample early). Read sample `n` with [`take`] afterwards.
-/// Allocation-free, O(1).
+/// The phases of steps from `phase` by `inc` (see [`Phases`]).
 #[inline(always)]
-pub fn advance<L: Lanes, const N: usize>(
+fn phases<L: Lanes>(mut phase: L, inc: L) -> Phases<L> {
+    std::array::from_fn(|_| {
+        let this = phase;
+        phase = phase.add_bits(inc);
+        this
+    })
+}
+
+/// The naive waveform `naive` of `count` steps with `phases` into `buf[base + j]` for step
+/// j: added to what the first `carried` slots hold, written over the rest. Returns the
+/// steps that cross each of `edges`, found without a branch.
+#[inline(always)]
+fn naive_steps<L: Lanes, const N: usize, const E: usize>(
+    phases: &Phases<L>,
+    buf: &mut [L; N],
+    (base, count, carried): (usize, usize, usize),
+    naive: impl Fn(L) -> L,
+    edges: &[Edge<L>; E],
+) -> Crossings {
+    let count = count.min(MAX_STEPS);
+    let carried = carried.min(count);
+    let mut crossings: Crossings = 0;
+    let mut list = |j: usize| {
+        for (e, edge) in edges.iter().enumerate() {
+            let crossed = mark_lanes(phases[j], phases[j + 1], edge.shift).bitmask() != 0;
+            crossings |= Crossings::from(crossed) << (32 * e + j);
+        }
+    };
+    for j in 0..carried {
+        let slot = &mut buf[base + j];
+        *slot = *slot + naive(phases[j]);
+        list(j);
+    }
+    for j in carried..count {
+        buf[base + j] = naive(phases[j]);
+        list(j);
+    }
+    crossings
+}
+
+/// Add the corrections of the `crossings` of `edges` (see [`naive_steps`]) with
+/// `correct(buf, slot, f, crossed, height)`: the step's slot, the fraction of a sample
+/// between the edge and the sample after the step, the crossed lanes as a mask and the
+/// edge's height. Edge kind by kind, each in the order of the steps. O(crossings).
+#[inline(always)]
+fn correct<L: Lanes, const N: usize>(
+    buf: &mut [L; N],
+    steps: Steps<L>,
+    base: usize,
+    (phases, mut crossings): (&Phases<L>, Crossings),
+    edges: &[Edge<L>],
+    correct: impl Fn(&mut [L; N], usize, L, L, L),
+) {
+    while crossings != 0 {
+        let bit = crossings.trailing_zeros() as usize;
+        crossings &= crossings - 1;
+        let (j, e) = (bit % 32, bit / 32);
+        let Edge { shift, height } = edges[e];
+        let (p, next) = (phases[j], phases[j + 1]);
+        let crossed = mark_lanes(p, next, shift).sign_mask();
+        // The distance past the edge in plain units is below the increment, so the fraction
+        // is at most 1, whatever the rounding.
+        let past = next.add_bits(shift).xor(sign());
+        let f = (past.bits_to_float() * steps.inv_inc).min(L::splat(1.0));
+        correct(buf, base + j, f, crossed, height);
+    }
+}
+
+/// Take `count` steps of `wave` from `phase` (at most [`MAX_STEPS`]): the naive waveform of
+/// step j goes into `buf[base + j]` (added to the first `carried` slots' taps, written over
+/// the others), then the corrections of every edge the steps cross, each added into the
+/// slots from two before its step to three after (`base` ≥ 2, and `base + count + 3` ≤ N).
+/// Allocation-free, O(count + edges).
+#[inline(always)]
+fn run_steps<L: Lanes, const N: usize>(
     wave: Waveform,
     phase: &mut L,
     steps: Steps<L>,
-    ring: &mut [L; N],
-    n: usize,
-    this: Ahead<L>,
+    buf: &mut [L; N],
+    at: (usize, usize, usize),
 ) {
-    let s = n + LOOKAHEAD;
-    let p = *phase;
-    let Ahead { next, wraps, marks } = this;
     let one = L::splat(1.0);
-    // Only edge code needs the lanes of a flag as a mask.
-    let wrapped = || wrap_lanes(p, next).sign_mask();
-    // The fraction of a sample between an edge and sample s + 1, from the distance past it
-    // in phase units, which is below the increment: at most 1, whatever the rounding.
-    let fraction = |past: L| (past.bits_to_float() * steps.inv_inc).min(one);
-    // The phase past the wrap, in plain units.
-    let past_wrap = || fraction(next.xor(sign()));
-    // The edge code's ring position, hidden from the optimizer: LLVM otherwise works the
-    // ring indices of all the taps out on every sample, ahead of the branches that need them
-    // on one sample in twenty (v3 SIMD 5–7 % slower, measured).
-    let edge_slot = || std::hint::black_box(s);
-    // A step's correction, which the lane type adds (see `Lanes::add_step_in`).
-    let step = |ring: &mut [L; N], f: L, crossed: L, height: L| {
-        L::add_step_in(ring, edge_slot(), crossed, f, height);
+    let zero = L::splat(0.0);
+    let phases = phases(*phase, steps.inc);
+    *phase = phases[at.1.min(MAX_STEPS)];
+    let step = |buf: &mut [L; N], s: usize, f: L, crossed: L, height: L| {
+        L::add_step_in(buf, s, crossed, f, height);
     };
     match wave {
-        Waveform::Sine => add(
-            ring,
-            s,
-            sin_centered(p.bits_to_float() * L::splat(-0.5 * SAW_SCALE)),
-        ),
+        Waveform::Sine => {
+            let sine = |p: L| sin_centered(p.bits_to_float() * L::splat(-0.5 * SAW_SCALE));
+            naive_steps::<L, N, 0>(&phases, buf, at, sine, &[]);
+        }
         Waveform::Saw => {
-            add(ring, s, p.bits_to_float() * L::splat(SAW_SCALE));
-            if wraps != 0 {
-                step(ring, past_wrap(), wrapped(), L::splat(-2.0));
-            }
+            let saw = |p: L| p.bits_to_float() * L::splat(SAW_SCALE);
+            let edges = [Edge {
+                shift: zero,
+                height: L::splat(-2.0),
+            }];
+            let found = naive_steps(&phases, buf, at, saw, &edges);
+            correct(buf, steps, at.0, (&phases, found), &edges, step);
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
             let w = steps.width;
-            let high = p.lt_bits(w.mark);
-            add(ring, s, high.and(L::splat(2.0)) - (w.pw + w.pw));
-            if wraps != 0 {
-                step(ring, past_wrap(), wrapped(), L::splat(2.0));
-            }
-            if marks != 0 {
-                // The distance past the fall is the phase past the mark.
-                let to = next.add_bits(w.shift);
-                let fell = mark_lanes(p, next, w.shift).sign_mask();
-                step(ring, fraction(to.xor(sign())), fell, L::splat(-2.0));
-            }
+            let pulse = |p: L| p.lt_bits(w.mark).and(L::splat(2.0)) - (w.pw + w.pw);
+            let edges = [
+                Edge {
+                    shift: zero,
+                    height: L::splat(2.0),
+                },
+                Edge {
+                    shift: w.shift,
+                    height: L::splat(-2.0),
+                },
+            ];
+            let found = naive_steps(&phases, buf, at, pulse, &edges);
+            correct(buf, steps, at.0, (&phases, found), &edges, step);
         }
         Waveform::Triangle => {
             // 4·|p − ½| − 1, and |p − ½| is the phase's `i32` over 2³².
-            let naive = p
-                .bits_to_float()
-                .abs()
-                .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -one);
-            add(ring, s, naive);
+            let triangle = |p: L| {
+                p.bits_to_float()
+                    .abs()
+                    .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -one)
+            };
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
-            let turn = || steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
-            if wraps != 0 {
-                add_corner(ring, edge_slot(), (past_wrap(), wrapped().and(-turn())));
-            }
-            if marks != 0 {
-                // Past the trough, the phase's `i32` is the distance past it.
-                let troughed = trough_lanes(p, next).sign_mask();
-                add_corner(ring, edge_slot(), (fraction(next), troughed.and(turn())));
-            }
+            let turn = steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
+            let edges = [
+                Edge {
+                    shift: zero,
+                    height: -turn,
+                },
+                Edge {
+                    shift: trough_shift(),
+                    height: turn,
+                },
+            ];
+            let found = naive_steps(&phases, buf, at, triangle, &edges);
+            let corner = |buf: &mut [L; N], s: usize, f: L, crossed: L, height: L| {
+                add_corner(buf, s, (f, crossed.and(height)));
+            };
+            correct(buf, steps, at.0, (&phases, found), &edges, corner);
         }
     }
-    *phase = next;
 }
 
-/// Read output sample `n` from `ring` and clear its slot for reuse. Allocation-free, O(1).
+/// Move an oscillator's window on to the control interval that starts now and take the
+/// interval's steps into it. The first slots take what the previous interval left past its
+/// end (its last two steps, complete but for the taps of this interval's first edges, and
+/// the taps that reach past them); the steps write over the rest, and the slots past them
+/// start from zero, so no sample is left from before. Allocation-free, O(`CONTROL_INTERVAL` + edges).
 #[inline(always)]
-pub fn take<L: Lanes, const N: usize>(ring: &mut [L; N], n: usize) -> L {
-    std::mem::take(&mut ring[n % N])
+pub fn render_interval<L: Lanes>(
+    wave: Waveform,
+    phase: &mut L,
+    steps: Steps<L>,
+    window: &mut Window<L>,
+) {
+    // Element by element: the slices' library calls cost more than these few moves.
+    for k in 0..CARRY {
+        window[k] = window[k + CONTROL_INTERVAL];
+    }
+    for slot in &mut window[MAX_STEPS..] {
+        *slot = L::splat(0.0);
+    }
+    let at = (LOOKAHEAD, CONTROL_INTERVAL, CARRY - LOOKAHEAD);
+    run_steps(wave, phase, steps, window, at);
 }
 
-/// Start (or restart) an oscillator whose phase is `phase` at output sample `n`: render its
-/// first [`LOOKAHEAD`] samples into `ring` (clearing the rest of the ring) and move the phase
-/// ahead, for the lanes set in `mask` only (the others are untouched). The taps that edges in
-/// those first samples would put before sample `n` are dropped: the oscillator did not sound
-/// then. Allocation-free, O(1).
+/// (Re)start an oscillator whose phase is `phase` at slot `first` of the current interval's
+/// window (0 ≤ `first` < `CONTROL_INTERVAL`): take its steps from that sample to the end of
+/// the steps the interval takes, into the window's slots from `first` on (clearing what the
+/// lanes held there), for the lanes set in `mask` only (the others are untouched). The taps
+/// that edges in the first steps would put before slot `first` are dropped: the oscillator
+/// did not sound then. Allocation-free, O(`CONTROL_INTERVAL`).
 pub fn prime<L: Lanes>(
     wave: Waveform,
     phase: &mut L,
     steps: Steps<L>,
-    ring: &mut Ring<L>,
-    n: usize,
+    window: &mut Window<L>,
+    first: usize,
     mask: L,
 ) {
-    // Slot j of the scratch ring is sample n − LOOKAHEAD + j; it is long enough not to wrap.
-    let mut scratch = [L::splat(0.0); 2 * RING];
+    let first = first.min(CONTROL_INTERVAL - 1);
+    // Slot k of the window is slot k + LOOKAHEAD of the scratch, which holds the taps of
+    // the first steps that reach before the window's slot `first`.
+    let mut scratch = [L::splat(0.0); WINDOW + LOOKAHEAD];
     let mut p = *phase;
-    for step in 0..LOOKAHEAD {
-        let this = Ahead::new(wave, p, steps);
-        advance(wave, &mut p, steps, &mut scratch, step, this);
-    }
+    let at = (first + LOOKAHEAD, MAX_STEPS - first, 0);
+    run_steps(wave, &mut p, steps, &mut scratch, at);
     *phase = mask.select(p, *phase);
-    for j in 0..RING {
-        let slot = &mut ring[(n + j) % RING];
-        *slot = mask.select(scratch[LOOKAHEAD + j], *slot);
+    for (slot, new) in window[first..]
+        .iter_mut()
+        .zip(&scratch[first + LOOKAHEAD..])
+    {
+        *slot = mask.select(*new, *slot);
     }
 }
 
-/// A free-running oscillator with its own ring, for analysis and tests (the engine keeps the
-/// same state per lane group in `VoiceGroup`).
+/// A free-running oscillator with its own window, for analysis and tests (the engine keeps
+/// the same state per lane group in `VoiceGroup`).
 #[derive(Clone, Copy, Debug)]
 pub struct Oscillator {
     wave: Waveform,
     steps: Steps<f32>,
     phase: f32,
-    ring: Ring<f32>,
-    n: usize,
+    window: Window<f32>,
+    /// The window slot of the next sample.
+    slot: usize,
 }
 
 impl Oscillator {
@@ -309,33 +387,29 @@ impl Oscillator {
             wave,
             steps,
             phase: phase_bits(phase),
-            ring: [0.0; RING],
-            n: 0,
+            window: [0.0; WINDOW],
+            slot: 0,
         };
         prime(
             wave,
             &mut osc.phase,
             osc.steps,
-            &mut osc.ring,
+            &mut osc.window,
             0,
             f32::from_bits(!0),
         );
         osc
     }
 
-    /// The next output sample. Allocation-free, O(1).
+    /// The next output sample. Allocation-free, O(1) (a whole interval's steps every
+    /// `CONTROL_INTERVAL` samples).
     pub fn next_sample(&mut self) -> f32 {
-        let this = Ahead::new(self.wave, self.phase, self.steps);
-        advance(
-            self.wave,
-            &mut self.phase,
-            self.steps,
-            &mut self.ring,
-            self.n,
-            this,
-        );
-        let out = take(&mut self.ring, self.n);
-        self.n = self.n.wrapping_add(1);
+        if self.slot == CONTROL_INTERVAL {
+            render_interval(self.wave, &mut self.phase, self.steps, &mut self.window);
+            self.slot = 0;
+        }
+        let out = self.window[self.slot];
+        self.slot += 1;
         out
     }
 }

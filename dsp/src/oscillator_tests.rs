@@ -1,5 +1,6 @@
-//! The oscillators against their naive waveforms: edge flags and corrections, the integer
-//! phase encoding, priming, and steps carried a sample early against fresh ones.
+//! The oscillators against their naive waveforms and against a sample-by-sample reference:
+//! edge flags and corrections, the integer phase encoding, intervals and their carries,
+//! priming, and lane groups against lone oscillators.
 
 use super::*;
 
@@ -71,6 +72,27 @@ fn encoded(phase: u32, inc: u32) -> (f32, Steps<f32>) {
     (f32::from_bits(phase ^ 0x8000_0000), steps)
 }
 
+/// An oscillator at exactly `phase` (encoded) with exactly `steps`, started at its first
+/// sample.
+fn oscillator_at(wave: Waveform, phase: f32, steps: Steps<f32>) -> Oscillator {
+    let mut osc = Oscillator {
+        wave,
+        steps,
+        phase,
+        window: [0.0; WINDOW],
+        slot: 0,
+    };
+    prime(
+        wave,
+        &mut osc.phase,
+        steps,
+        &mut osc.window,
+        0,
+        f32::from_bits(!0),
+    );
+    osc
+}
+
 #[test]
 fn flags_are_the_crossings_and_the_naive_waveform_changes_side_with_them() {
     // Against the definition in plain 64-bit arithmetic: a wrap is φ + d ≥ 2³², and the
@@ -90,24 +112,19 @@ fn flags_are_the_crossings_and_the_naive_waveform_changes_side_with_them() {
             let ends = [cycle - d, cycle - d - 1];
             let edges = landings.into_iter().chain(ends).map(|x| x % cycle);
             for phi in grid.chain(edges) {
-                let (phase, mut steps) = encoded(phi as u32, d as u32);
-                steps.width = width;
-                let this = Ahead::new(Waveform::Pulse, phase, steps);
+                let (phase, steps) = encoded(phi as u32, d as u32);
+                let next = phase.add_bits(steps.inc);
                 let wrap = phi + d >= cycle;
                 let passed = (phi < mark && mark <= phi + d) || (wrap && mark <= phi + d - cycle);
                 let found = |mask: f32| mask.bitmask() != 0;
                 let at = format!("φ {phi}, d {d}, mark {mark}");
-                assert_eq!(found(wrap_lanes(phase, this.next())), wrap, "{at}");
-                assert_eq!(
-                    found(mark_lanes(phase, this.next(), width.shift)),
-                    passed,
-                    "{at}"
-                );
-                assert_eq!((this.wraps != 0, this.marks != 0), (wrap, passed), "{at}");
-                let next = u64::from(this.next().to_bits() ^ 0x8000_0000);
-                assert_eq!(next, (phi + d) % cycle);
+                assert_eq!(found(wrap_lanes(phase, next)), wrap, "{at}");
+                // The wrap is the mark at the cycle's end, as the oscillator lists it.
+                assert_eq!(found(mark_lanes(phase, next, 0.0)), wrap, "{at}");
+                assert_eq!(found(mark_lanes(phase, next, width.shift)), passed, "{at}");
+                assert_eq!(u64::from(next.to_bits() ^ 0x8000_0000), (phi + d) % cycle);
                 let high = |p: f32| p.lt_bits(width.mark).to_bits() != 0;
-                assert_eq!(high(phase) != high(this.next()), wrap != passed);
+                assert_eq!(high(phase) != high(next), wrap != passed);
                 checked[usize::from(passed)] += 1;
             }
         }
@@ -132,15 +149,15 @@ fn the_pulse_is_the_difference_of_two_saws_down_to_its_corrections() {
         let mut pulse = Oscillator::new(Waveform::Pulse, dt, pw, start);
         let mut ahead = Oscillator::new(Waveform::Saw, dt, pw, start - pw);
         let mut saw = Oscillator::new(Waveform::Saw, dt, pw, start);
+        let (inc, shift) = (pulse.steps.inc, pulse.steps.width.shift);
+        let mut phase = phase_bits(start);
         let mut both = 0;
         for n in 0..4_000 {
-            let this = Ahead::new(Waveform::Pulse, pulse.phase, pulse.steps);
+            let next = phase.add_bits(inc);
             let mask = |m: f32| m.bitmask() != 0;
-            let shift = pulse.steps.width.shift;
-            both += usize::from(
-                mask(wrap_lanes(pulse.phase, this.next()))
-                    && mask(mark_lanes(pulse.phase, this.next(), shift)),
-            );
+            both +=
+                usize::from(mask(wrap_lanes(phase, next)) && mask(mark_lanes(phase, next, shift)));
+            phase = next;
             let want = ahead.next_sample() - saw.next_sample();
             let got = pulse.next_sample();
             assert!(
@@ -168,21 +185,19 @@ fn the_triangle_trough_is_the_crossing_of_half_a_cycle() {
             12_345_678,
         ] {
             let (phase, steps) = encoded(phi as u32, d as u32);
-            let this = Ahead::new(Waveform::Triangle, phase, steps);
+            let next = phase.add_bits(steps.inc);
             let passed = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
             let wrap = phi + d >= cycle;
-            let trough = trough_lanes(phase, this.next()).bitmask() != 0;
+            let trough = mark_lanes(phase, next, trough_shift()).bitmask() != 0;
             assert_eq!(trough, passed, "φ {phi}, d {d}");
             assert_eq!(
-                wrap_lanes(phase, this.next()).bitmask() != 0,
+                wrap_lanes(phase, next).bitmask() != 0,
                 wrap,
                 "φ {phi}, d {d}"
             );
-            assert_eq!(
-                (this.wraps != 0, this.marks != 0),
-                (wrap, trough),
-                "φ {phi}, d {d}"
-            );
+            // Past the trough, the shifted phase in plain units is the phase's own `i32`.
+            let past = next.add_bits(trough_shift()).xor(sign());
+            assert_eq!(past.to_bits(), next.to_bits());
         }
     }
 }
@@ -195,43 +210,125 @@ fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
     let width = Width::<f32>::new(pw);
     let mark = width.mark.to_bits() ^ 0x8000_0000;
     let d = increment_bits(dt).to_bits();
-    let (mut phase, mut steps) = encoded(mark - 5 * d, d);
+    let (start, mut steps) = encoded(mark - 5 * d, d);
     steps.inv_inc = 1.0 / d as f32;
     steps.width = width;
-    let mut ring = [0.0f32; RING];
-    let mut out = Vec::new();
+    let mut osc = oscillator_at(Waveform::Pulse, start, steps);
+    let out: Vec<f32> = (0..12).map(|_| osc.next_sample()).collect();
+    let mut phase = start;
     let mut falls = 0;
-    for n in 0..12 {
-        let this = Ahead::new(Waveform::Pulse, phase, steps);
-        falls += usize::from(this.marks != 0);
-        advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
-        out.push(take(&mut ring, n));
+    for _ in 0..12 {
+        let next = phase.add_bits(steps.inc);
+        falls += usize::from(mark_lanes(phase, next, width.shift).bitmask() != 0);
+        phase = next;
     }
     assert_eq!(falls, 1);
-    // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after (the ring was not
-    // primed, so the first two samples are empty).
-    for w in out[2..].windows(2) {
+    // Naive levels: 2 − 2pw = 0.6 before the edge, −2pw = −1.4 after.
+    for w in out.windows(2) {
         assert!(w[1] <= w[0] + 1e-6, "{out:?}");
     }
-    assert!(out.iter().skip(2).all(|x| *x >= -1.4 - 1e-5), "{out:?}");
-    assert!((out[2] - 0.6).abs() < 1e-5, "{out:?}");
+    assert!(out.iter().all(|x| *x >= -1.4 - 1e-5), "{out:?}");
+    assert!((out[0] - 0.6).abs() < 1e-5, "{out:?}");
     assert!((out[11] + 1.4).abs() < 1e-5, "{out:?}");
 }
 
+/// One oscillator's output straight from the definition, sample by sample: the naive
+/// waveform of each sample's exact integer phase plus the taps of every edge that the
+/// steps from three samples before it to two after it cross (the steps before sample 0
+/// did not sound). Shares only the tap polynomials with the oscillator.
+fn reference(wave: Waveform, start: u32, d: u32, pw: f32, len: usize) -> Vec<f64> {
+    let cycle = 1u64 << 32;
+    let mark = u64::from(Width::<f32>::new(pw).mark.to_bits() ^ 0x8000_0000);
+    let phase = |n: usize| (u64::from(start) + n as u64 * u64::from(d)) % cycle;
+    let mut out: Vec<f64> = (0..len)
+        .map(|n| naive(wave, phase(n) as f64 / cycle as f64, f64::from(pw)))
+        .collect();
+    for s in 0..len + 2 {
+        let (from, to) = (phase(s), phase(s) + u64::from(d));
+        // The marks this step passes: (place in this cycle or the next, height).
+        let marks: Vec<(u64, f64)> = match wave {
+            Waveform::Saw => vec![(cycle, -2.0)],
+            Waveform::Pulse => vec![(cycle, 2.0), (mark, -2.0), (mark + cycle, -2.0)],
+            Waveform::Triangle => vec![(cycle, -1.0), (cycle / 2, 1.0), (cycle * 3 / 2, 1.0)],
+            Waveform::Sine => vec![],
+        };
+        for (at, height) in marks {
+            if !(from < at && at <= to) {
+                continue;
+            }
+            let f = ((to - at) as f64 / f64::from(d)).min(1.0) as f32;
+            if wave == Waveform::Triangle {
+                let turn = 8.0 * f64::from(d) / cycle as f64 * height;
+                let sixth = turn / 6.0;
+                let f = f64::from(f);
+                for (m, value) in [(s, sixth * f.powi(3)), (s + 1, sixth * (1.0 - f).powi(3))] {
+                    if m < len {
+                        out[m] += value;
+                    }
+                }
+            } else {
+                let taps = crate::blep::step_values(f, height as f32);
+                for (i, tap) in taps.into_iter().enumerate() {
+                    let m = (s + i).wrapping_sub(2);
+                    if m < len {
+                        out[m] += f64::from(tap);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
-fn priming_a_used_ring_restarts_exactly_like_a_fresh_oscillator() {
-    // A ring full of another sound (an oscillator that fell silent mid-cycle), primed
-    // at sample 13 from phase 0.97, plays what a new oscillator at 0.97 plays.
+fn intervals_play_what_the_edges_of_each_sample_add_up_to() {
+    // Across many interval boundaries (whose carried taps join two intervals' edges),
+    // pitches up to the highest, pulse widths at both ends and starts on and near edges.
+    for wave in [Waveform::Saw, Waveform::Pulse, Waveform::Triangle] {
+        for (dt, pw, start) in [
+            (0.013f32, 0.35f32, 0.61f32),
+            (0.2, 0.5, 0.0),
+            (0.45, 0.05, 0.99),
+            (0.0625, 0.95, 0.5),
+            (0.3, 0.3, 0.7),
+        ] {
+            let d = increment_bits(dt).to_bits();
+            let phase = phase_bits(start);
+            let mut steps = encoded(0, d).1;
+            steps.width = Width::new(pw);
+            let mut osc = oscillator_at(wave, phase, steps);
+            let want = reference(wave, phase.to_bits() ^ 0x8000_0000, d, pw, 500);
+            for (n, want) in want.iter().enumerate() {
+                let got = f64::from(osc.next_sample());
+                assert!(
+                    (got - want).abs() < 2e-5,
+                    "{wave:?} dt {dt} pw {pw} start {start}, sample {n}: {got} vs {want}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn priming_a_used_window_restarts_exactly_like_a_fresh_oscillator() {
+    // A window full of another sound (an oscillator that fell silent mid-cycle), primed
+    // at slot 13 from phase 0.97, plays what a new oscillator at 0.97 plays, through the
+    // intervals that follow; the slots before 13 keep what they held.
     let mut fresh = Oscillator::new(Waveform::Pulse, 0.013, 0.4, 0.97);
     let steps = fresh.steps;
-    let mut ring = [0.37f32; RING];
+    let mut window = [0.37f32; WINDOW];
     let mut phase = phase_bits(0.97);
     let all = f32::from_bits(!0);
-    prime(Waveform::Pulse, &mut phase, steps, &mut ring, 13, all);
-    for n in 13..13 + 200 {
-        let this = Ahead::new(Waveform::Pulse, phase, steps);
-        advance(Waveform::Pulse, &mut phase, steps, &mut ring, n, this);
-        assert_eq!(take(&mut ring, n), fresh.next_sample(), "sample {n}");
+    prime(Waveform::Pulse, &mut phase, steps, &mut window, 13, all);
+    assert!(window[..13].iter().all(|x| *x == 0.37));
+    let mut slot = 13;
+    for n in 0..200 {
+        if slot == CONTROL_INTERVAL {
+            render_interval(Waveform::Pulse, &mut phase, steps, &mut window);
+            slot = 0;
+        }
+        assert_eq!(window[slot], fresh.next_sample(), "sample {n}");
+        slot += 1;
     }
 }
 
@@ -252,79 +349,68 @@ fn lane_steps(dt: [f32; 8], pw: [f32; 8]) -> Steps<wide::f32x8> {
 }
 
 #[test]
-fn a_step_carried_from_the_previous_sample_plays_what_a_fresh_one_plays() {
-    // The SIMD engine works each step out one sample early and branches on the carried
-    // flags: every waveform, eight lanes of different pitches, pulse widths and phases,
-    // bit for bit against steps made from the phase when they are taken, and each lane
-    // bit for bit against a lone oscillator.
+fn a_lane_group_plays_what_eight_lone_oscillators_play() {
+    // Every waveform, eight lanes of different pitches, pulse widths and phases: each
+    // lane bit for bit against a lone oscillator, through edges that fall in one lane,
+    // several, and steps of the same interval.
     use wide::f32x8;
     let dt = [0.013, 0.2, 0.0071, 0.45, 0.031, 0.09, 0.3, 0.0005];
     let pw = [0.05, 0.5, 0.95, 0.3, 0.7, 0.5, 0.5, 0.5];
     let starts = [0.0, 0.99, 0.5, 0.25, 0.699, 0.1, 0.95, 0.3];
     let steps = lane_steps(dt, pw);
-    let bits = |x: f32x8| x.to_array().map(f32::to_bits);
     for wave in [
         Waveform::Saw,
         Waveform::Pulse,
         Waveform::Triangle,
         Waveform::Sine,
     ] {
-        let start = f32x8::new(starts.map(phase_bits));
-        let mut carried = start;
-        let mut ring_carried = [f32x8::splat(0.0); RING];
-        prime(
-            wave,
-            &mut carried,
-            steps,
-            &mut ring_carried,
-            0,
-            f32x8::all_set(),
-        );
-        let (mut fresh, mut ring_fresh) = (carried, ring_carried);
+        let mut phase = f32x8::new(starts.map(phase_bits));
+        let mut window = [f32x8::splat(0.0); WINDOW];
+        prime(wave, &mut phase, steps, &mut window, 0, f32x8::all_set());
         let mut lone: [Oscillator; 8] =
             std::array::from_fn(|i| Oscillator::new(wave, dt[i], pw[i], starts[i]));
-        let mut ahead = Ahead::new(wave, carried, steps);
-        let mut edges = 0;
+        let mut slot = 0;
         for n in 0..2_000 {
-            let this = ahead;
-            ahead = Ahead::new(wave, this.next(), steps);
-            edges += usize::from(this.wraps | this.marks != 0);
-            advance(wave, &mut carried, steps, &mut ring_carried, n, this);
-            let now = Ahead::new(wave, fresh, steps);
-            advance(wave, &mut fresh, steps, &mut ring_fresh, n, now);
-            let (a, b) = (take(&mut ring_carried, n), take(&mut ring_fresh, n));
-            assert_eq!(bits(a), bits(b));
+            if slot == CONTROL_INTERVAL {
+                render_interval(wave, &mut phase, steps, &mut window);
+                slot = 0;
+            }
+            let got = window[slot].to_array().map(f32::to_bits);
             let alone = lone.each_mut().map(|o| o.next_sample().to_bits());
-            assert_eq!(bits(a), alone, "{wave:?} sample {n}");
+            assert_eq!(got, alone, "{wave:?} sample {n}");
+            slot += 1;
         }
-        assert_eq!(edges > 500, wave != Waveform::Sine, "{wave:?}: {edges}");
     }
 }
 
 #[test]
 fn priming_touches_only_the_masked_lanes() {
     use wide::f32x8;
-    let mut ring = [f32x8::splat(7.0); RING];
+    let mut window = [f32x8::splat(7.0); WINDOW];
     let start = f32x8::splat(phase_bits(0.25));
     let mut phase = start;
     let steps = lane_steps([0.01; 8], [0.5; 8]);
     let mut mask = f32x8::splat(0.0);
     mask.set_lane(3, f32::from_bits(!0));
-    prime(Waveform::Saw, &mut phase, steps, &mut ring, 5, mask);
+    prime(Waveform::Saw, &mut phase, steps, &mut window, 5, mask);
     for lane in 0..8 {
         let moved = lane == 3;
         let changed = phase.lane(lane).to_bits() != start.lane(lane).to_bits();
         assert_eq!(changed, moved, "lane {lane}");
-        assert_eq!(ring[5].lane(lane) != 7.0, moved, "lane {lane}");
+        for (slot, value) in window.iter().enumerate() {
+            let held = value.lane(lane) == 7.0;
+            assert_eq!(held, !moved || slot < 5, "lane {lane}, slot {slot}");
+        }
     }
-    // Lane 3's slots after its two primed samples are cleared.
-    assert_eq!(ring[(5 + 7) % RING].lane(3), 0.0);
+    // Lane 3's slots past its steps' reach are cleared.
+    assert_eq!(window[WINDOW - 1].lane(3), 0.0);
 }
 
 #[test]
 fn phases_encode_and_step_exactly() {
-    // The encoding's zero is half a cycle; whole cycles wrap away; a thousand steps land
-    // on the start plus 1,000 increments (and the two primed ones), wrapped, to the unit.
+    // The encoding's zero is half a cycle; whole cycles wrap away; after a thousand
+    // samples the phase has taken the steps of every interval begun (63 of 16 samples)
+    // and the look-ahead, to the unit.
     assert_eq!(phase_bits(0.5).to_bits(), 0);
     assert_eq!(phase_bits(0.0).to_bits(), 0x8000_0000);
     assert_eq!(phase_bits(1.25).to_bits(), phase_bits(0.25).to_bits());
@@ -334,7 +420,8 @@ fn phases_encode_and_step_exactly() {
     for _ in 0..1_000 {
         osc.next_sample();
     }
-    let steps = 1_000 + LOOKAHEAD as u32;
+    let steps =
+        1_000u32.div_ceil(CONTROL_INTERVAL as u32) * CONTROL_INTERVAL as u32 + LOOKAHEAD as u32;
     assert_eq!(
         osc.phase.to_bits(),
         start.wrapping_add(d.wrapping_mul(steps))

@@ -4,13 +4,13 @@
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
 use crate::math::{SaturatorGains, saturate_scaled};
-use crate::oscillator::{Ahead, Steps, Width, advance, prime, take};
+use crate::oscillator::{Steps, Width, prime, render_interval};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
 
-// Ring slots follow absolute sample positions through `tick_pos`, so the ring must divide
-// the control interval (which makes the interval even, as the noise's sample parity needs).
-const _: () = assert!(CONTROL_INTERVAL.is_multiple_of(crate::oscillator::RING));
+// The noise takes two samples from each generator step, by the parity of the absolute
+// sample position, which `tick_pos` keeps only if the interval is even.
+const _: () = assert!(CONTROL_INTERVAL.is_multiple_of(2));
 
 /// Values shared by every voice for one run of samples (they change only at control ticks).
 #[derive(Clone, Copy, Debug, Default)]
@@ -119,7 +119,6 @@ impl<L: Lanes> LevelRamps<L> {
 /// Splatted per-run constants of the kernel.
 #[derive(Clone, Copy)]
 struct RunConsts<L: Lanes> {
-    width: [Width<L>; 2],
     k: L,
     drive: [L; 3],
 }
@@ -127,7 +126,6 @@ struct RunConsts<L: Lanes> {
 impl<L: Lanes> RunConsts<L> {
     fn new(run: &RunParams) -> Self {
         Self {
-            width: [Width::new(run.pw1), Width::new(run.pw2)],
             k: L::splat(run.k),
             drive: SaturatorGains::new(run.drive_in, run.drive_out).splat(),
         }
@@ -139,24 +137,52 @@ pub fn oscillators_on(run: &RunParams) -> [bool; 2] {
     [run.level1 != (0.0, 0.0), run.level2 != (0.0, 0.0)]
 }
 
-/// (Re)start the oscillators picked by `which` in the lanes of `mask` at output sample `n`
-/// (see [`prime`]): for new notes, and for every voice when a silent oscillator comes back.
-/// Allocation-free, O(1).
+/// (Re)start the oscillators picked by `which` in the lanes of `mask` at slot `first` of the
+/// control interval (see [`prime`]): for new notes, and for every voice when a silent
+/// oscillator comes back. Allocation-free, O(`CONTROL_INTERVAL`).
 pub fn prime_oscillators<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
-    n: usize,
+    first: usize,
     mask: L,
     which: [bool; 2],
 ) {
     let width = [Width::new(run.pw1), Width::new(run.pw2)];
     if which[0] {
         let steps = steps1(g, &width);
-        prime(run.wave1, &mut g.phase1, steps, &mut g.ring1, n, mask);
+        prime(run.wave1, &mut g.phase1, steps, &mut g.window1, first, mask);
     }
     if which[1] {
         let steps = steps2(g, &width);
-        prime(run.wave2, &mut g.phase2, steps, &mut g.ring2, n, mask);
+        prime(run.wave2, &mut g.phase2, steps, &mut g.window2, first, mask);
+    }
+}
+
+/// Take the steps of the control interval that starts now into the windows of the sounding
+/// oscillators of every group (see [`render_interval`]), or, for the oscillators picked by
+/// `restart` (silent until now), start them again from their held phases. Call once per
+/// control tick, after the tick's pitches are in place and before its events.
+/// Allocation-free, O(groups × (`CONTROL_INTERVAL` + edges)).
+pub fn render_oscillators<L: Lanes>(
+    groups: &mut [VoiceGroup<L>],
+    run: &RunParams,
+    restart: [bool; 2],
+) {
+    let width = [Width::new(run.pw1), Width::new(run.pw2)];
+    let on = oscillators_on(run);
+    let [go1, go2] = [0, 1].map(|i| on[i] && !restart[i]);
+    for g in groups {
+        if go1 {
+            let steps = steps1(g, &width);
+            render_interval(run.wave1, &mut g.phase1, steps, &mut g.window1);
+        }
+        if go2 {
+            let steps = steps2(g, &width);
+            render_interval(run.wave2, &mut g.phase2, steps, &mut g.window2);
+        }
+        if restart.contains(&true) {
+            prime_oscillators(g, run, 0, L::all_set(), restart);
+        }
     }
 }
 
@@ -180,71 +206,71 @@ fn steps2<L: Lanes>(g: &VoiceGroup<L>, width: &[Width<L>; 2]) -> Steps<L> {
     }
 }
 
-/// The coming steps of a group's two oscillators (see [`Ahead`]), carried through a run.
-type Aheads<L> = [Ahead<L>; 2];
-
-/// The first steps of a run for a group's oscillators.
-#[inline(always)]
-fn aheads<L: Lanes>(g: &VoiceGroup<L>, run: &RunParams, c: &RunConsts<L>) -> Aheads<L> {
-    [
-        Ahead::new(run.wave1, g.phase1, steps1(g, &c.width)),
-        Ahead::new(run.wave2, g.phase2, steps2(g, &c.width)),
-    ]
+/// The state a group carries from sample to sample through a run, held in locals for the
+/// run: kept in the `VoiceGroup`, every filter state went through memory between two
+/// samples, and the store and the load lengthened the filter's recurrence.
+#[derive(Clone, Copy)]
+struct Carried<L: Lanes> {
+    s1a: L,
+    s2a: L,
+    s1b: L,
+    s2b: L,
+    amp_level: L,
+    gain_l: L,
+    gain_r: L,
+    noise: L::Bits,
 }
 
-/// Whether lane type `L` works its oscillator steps out one sample early (see [`Ahead`]). A
-/// SIMD group branches on the edges of any of its lanes, far more often than a voice alone
-/// and without a pattern, so with AVX it does (v3 SIMD about 3 % faster). A scalar voice
-/// branches seldom, and SSE2 holds every `f32x8` in two of its sixteen registers: both work
-/// the step out when they take it (carrying it measured 9–12 % and 5 % slower).
-fn carries_steps<L: Lanes>() -> bool {
-    L::WIDTH > 1 && cfg!(target_feature = "avx")
-}
-
-/// Take an oscillator's step: from `ahead`, working out the following one in its place, or
-/// from the phase now (see [`carries_steps`]).
-#[inline(always)]
-fn next_step<L: Lanes>(
-    wave: Waveform,
-    phase: L,
-    steps: Steps<L>,
-    ahead: &mut Ahead<L>,
-) -> Ahead<L> {
-    if !carries_steps::<L>() {
-        return Ahead::new(wave, phase, steps);
+impl<L: Lanes> Carried<L> {
+    #[inline(always)]
+    fn of(g: &VoiceGroup<L>) -> Self {
+        Self {
+            s1a: g.s1a,
+            s2a: g.s2a,
+            s1b: g.s1b,
+            s2b: g.s2b,
+            amp_level: g.amp_level,
+            gain_l: g.gain_l,
+            gain_r: g.gain_r,
+            noise: g.noise,
+        }
     }
-    let this = *ahead;
-    *ahead = Ahead::new(wave, this.next(), steps);
-    this
+
+    #[inline(always)]
+    fn store(self, g: &mut VoiceGroup<L>) {
+        g.s1a = self.s1a;
+        g.s2a = self.s2a;
+        g.s1b = self.s1b;
+        g.s2b = self.s2b;
+        g.amp_level = self.amp_level;
+        g.gain_l = self.gain_l;
+        g.gain_r = self.gain_r;
+        g.noise = self.noise;
+    }
 }
 
-/// The source of one group at output sample `n`: oscillators, noise and drive, the filter's
-/// input. The sample's levels are read where they lie: taken by value, the three were
-/// copied through the stack every sample (measured 5 % of the SIMD kernel's time).
+/// The source of one group at slot `k` of the control interval: oscillators (read from
+/// their windows), noise and drive, the filter's input. The sample's levels are read where
+/// they lie: taken by value, the three were copied through the stack every sample (measured
+/// 5 % of the SIMD kernel's time).
 #[inline(always)]
 fn source_sample<L: Lanes>(
-    g: &mut VoiceGroup<L>,
-    ahead: &mut Aheads<L>,
+    g: &VoiceGroup<L>,
+    st: &mut Carried<L>,
     run: &RunParams,
     c: &RunConsts<L>,
     [lvl1, lvl2, lvln]: &SourceLevels<L>,
-    n: usize,
+    k: usize,
 ) -> L {
     let mut x = L::splat(0.0);
     if run.level1 != (0.0, 0.0) {
-        let steps = steps1(g, &c.width);
-        let this = next_step(run.wave1, g.phase1, steps, &mut ahead[0]);
-        advance(run.wave1, &mut g.phase1, steps, &mut g.ring1, n, this);
-        x = take(&mut g.ring1, n).mul_add(*lvl1, x);
+        x = g.window1[k].mul_add(*lvl1, x);
     }
     if run.level2 != (0.0, 0.0) {
-        let steps = steps2(g, &c.width);
-        let this = next_step(run.wave2, g.phase2, steps, &mut ahead[1]);
-        advance(run.wave2, &mut g.phase2, steps, &mut g.ring2, n, this);
-        x = take(&mut g.ring2, n).mul_add(*lvl2, x);
+        x = g.window2[k].mul_add(*lvl2, x);
     }
     if run.noise != (0.0, 0.0) {
-        x = L::audio_noise(&mut g.noise, n).mul_add(*lvln, x);
+        x = L::audio_noise(&mut st.noise, k).mul_add(*lvln, x);
     }
     if run.drive_in != 1.0 {
         x = saturate_scaled(x, c.drive);
@@ -256,7 +282,8 @@ fn source_sample<L: Lanes>(
 /// contributions to the left and right mix.
 #[inline(always)]
 fn shape_sample<L: Lanes>(
-    g: &mut VoiceGroup<L>,
+    g: &VoiceGroup<L>,
+    st: &mut Carried<L>,
     run: &RunParams,
     c: &RunConsts<L>,
     x: L,
@@ -264,17 +291,17 @@ fn shape_sample<L: Lanes>(
     let fa = [g.fa1, g.fa2, g.fa3];
     let y = match run.mode {
         FilterMode::Lp24 => {
-            let (_, low) = svf_step(x, &mut g.s1b, &mut g.s2b, [g.fb1, g.fb2, g.fb3]);
-            svf_step(low, &mut g.s1a, &mut g.s2a, fa).1
+            let (_, low) = svf_step(x, &mut st.s1b, &mut st.s2b, [g.fb1, g.fb2, g.fb3]);
+            svf_step(low, &mut st.s1a, &mut st.s2a, fa).1
         }
-        mode => svf_output(mode, x, svf_step(x, &mut g.s1a, &mut g.s2a, fa), c.k),
+        mode => svf_output(mode, x, svf_step(x, &mut st.s1a, &mut st.s2a, fa), c.k),
     };
-    let env = (g.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
-    g.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
-    let v = y * g.amp_level;
-    let out = (v, g.gain_l, g.gain_r);
-    g.gain_l = g.gain_l + g.dgain_l;
-    g.gain_r = g.gain_r + g.dgain_r;
+    let env = (st.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
+    st.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
+    let v = y * st.amp_level;
+    let out = (v, st.gain_l, st.gain_r);
+    st.gain_l = st.gain_l + g.dgain_l;
+    st.gain_r = st.gain_r + g.dgain_r;
     out
 }
 
@@ -293,36 +320,36 @@ fn render_set<L: Lanes, const K: usize>(
     let Some(first) = levels.first() else {
         return;
     };
-    let mut ahead = [[Ahead::default(); 2]; K];
+    let mut st = set.each_ref().map(|g| Carried::of(g));
     let mut x = [L::splat(0.0); K];
-    for ((g, ahead), x) in set.iter_mut().zip(&mut ahead).zip(&mut x) {
-        if carries_steps::<L>() {
-            *ahead = aheads(g, run, c);
-        }
-        *x = source_sample(g, ahead, run, c, first, run.tick_pos);
+    for ((g, st), x) in set.iter().zip(&mut st).zip(&mut x) {
+        *x = source_sample(g, st, run, c, first, run.tick_pos);
     }
     let last = levels.len() - 1;
     for (i, (out_l, out_r)) in acc_l.iter_mut().zip(acc_r.iter_mut()).enumerate() {
         let mut next = [L::splat(0.0); K];
         if i < last {
-            for ((g, ahead), next) in set.iter_mut().zip(&mut ahead).zip(&mut next) {
-                let pos = run.tick_pos + i + 1;
-                *next = source_sample(g, ahead, run, c, &levels[i + 1], pos);
+            for ((g, st), next) in set.iter().zip(&mut st).zip(&mut next) {
+                let k = run.tick_pos + i + 1;
+                *next = source_sample(g, st, run, c, &levels[i + 1], k);
             }
         }
-        for (g, x) in set.iter_mut().zip(x) {
-            let (v, gain_l, gain_r) = shape_sample(g, run, c, x);
+        for ((g, st), x) in set.iter().zip(&mut st).zip(x) {
+            let (v, gain_l, gain_r) = shape_sample(g, st, run, c, x);
             *out_l = v.mul_add(gain_l, *out_l);
             *out_r = v.mul_add(gain_r, *out_r);
         }
         x = next;
     }
+    for (g, st) in set.iter_mut().zip(st) {
+        st.store(g);
+    }
 }
 
 /// Render `acc_l.len()` samples of a slice of groups, adding each voice's stereo output into
 /// the per-lane accumulators; `levels` comes from [`LevelRamps::for_run`] (one entry per sample).
-/// The run starts at output sample `run.tick_pos` (the absolute position modulo the control
-/// interval, which the oscillator rings divide). Scalar voices go two at a time so their
+/// The run starts at slot `run.tick_pos` of the control interval, whose oscillator steps
+/// [`render_oscillators`] took at its tick. Scalar voices go two at a time so their
 /// dependency chains overlap. Allocation-free, O(groups × samples).
 pub fn render_groups<L: Lanes>(
     groups: &mut [VoiceGroup<L>],

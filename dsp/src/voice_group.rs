@@ -2,12 +2,12 @@
 //! field is one `Lanes` value, so one instruction advances every voice of the group.
 
 use crate::lanes::Lanes;
-use crate::oscillator::{RING, Ring};
+use crate::oscillator::{WINDOW, Window};
 
 macro_rules! voice_group {
     (
         $(#[doc = $doc:literal] $field:ident,)*
-        rings: $(#[doc = $ring_doc:literal] $ring:ident,)*
+        windows: $(#[doc = $window_doc:literal] $window:ident,)*
     ) => {
         /// The state of one lane group. A voice is a (group, lane) pair.
         #[derive(Clone, Copy, Default)]
@@ -17,7 +17,7 @@ macro_rules! voice_group {
             pub noise: L::Bits,
             /// Sample-and-hold LFO generator state, one xorshift32 per lane.
             pub lfo_rng: L::Bits,
-            $(#[doc = $ring_doc] pub $ring: Ring<L>,)*
+            $(#[doc = $window_doc] pub $window: Window<L>,)*
         }
 
         impl<L: Lanes> VoiceGroup<L> {
@@ -26,16 +26,16 @@ macro_rules! voice_group {
                 $(self.$field.set_lane(to, src.$field.lane(from));)*
                 L::seed_noise(&mut self.noise, to, L::noise_lane(&src.noise, from));
                 L::seed_noise(&mut self.lfo_rng, to, L::noise_lane(&src.lfo_rng, from));
-                for slot in 0..RING {
-                    $(self.$ring[slot].set_lane(to, src.$ring[slot].lane(from));)*
+                for slot in 0..WINDOW {
+                    $(self.$window[slot].set_lane(to, src.$window[slot].lane(from));)*
                 }
             }
 
             /// Zero every field of one lane (an idle lane renders exact silence).
             pub fn clear_lane(&mut self, lane: usize) {
                 $(self.$field.set_lane(lane, 0.0);)*
-                for slot in 0..RING {
-                    $(self.$ring[slot].set_lane(lane, 0.0);)*
+                for slot in 0..WINDOW {
+                    $(self.$window[slot].set_lane(lane, 0.0);)*
                 }
             }
         }
@@ -111,11 +111,11 @@ voice_group! {
     unison_offset,
     /// Unison pan position, −1…1 (× the width).
     unison_pan,
-    rings:
-    /// Oscillator 1's coming output samples (see `oscillator`).
-    ring1,
-    /// Oscillator 2's coming output samples.
-    ring2,
+    windows:
+    /// Oscillator 1's output samples of the control interval (see `oscillator`).
+    window1,
+    /// Oscillator 2's output samples of the control interval.
+    window2,
 }
 
 /// Envelope stages, stored as lane floats.

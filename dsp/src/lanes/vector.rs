@@ -37,9 +37,8 @@ fn add_step_half(
     f: wide::f32x4,
     h: wide::f32x4,
 ) {
-    let n = halves.len() / 2;
     for (i, value) in crate::blep::step_values(f, h).into_iter().enumerate() {
-        let slot = &mut halves[(s + n - 2 + i) % n * 2 + half];
+        let slot = &mut halves[(s - 2 + i) * 2 + half];
         *slot += value;
     }
 }
@@ -106,7 +105,7 @@ impl Lanes for f32x8 {
     #[cfg(not(target_feature = "avx"))]
     #[inline(always)]
     fn add_step_in<const N: usize>(
-        ring: &mut [Self; N],
+        buf: &mut [Self; N],
         s: usize,
         crossed: Self,
         f: Self,
@@ -115,7 +114,7 @@ impl Lanes for f32x8 {
         let bits = crossed.to_bitmask();
         let f: [wide::f32x4; 2] = bytemuck::cast(f);
         let h: [wide::f32x4; 2] = bytemuck::cast(crossed & height);
-        let halves: &mut [wide::f32x4] = bytemuck::cast_slice_mut(ring.as_mut_slice());
+        let halves: &mut [wide::f32x4] = bytemuck::cast_slice_mut(buf.as_mut_slice());
         // The low half if it has a crossed lane, else the high one (without a branch).
         let low = bits & 0xF != 0;
         let first = usize::from(!low);
@@ -218,7 +217,7 @@ mod tests {
         // half, in both halves, all and none (SSE2 corrects the halves separately).
         let f = f32x8::new([0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.9, 1.0]);
         let height = f32x8::new([2.0, -2.0, 1.5, -0.5, 2.0, -2.0, 0.75, -1.0]);
-        let start: [f32x8; 8] =
+        let start: [f32x8; 16] =
             std::array::from_fn(|slot| f32x8::splat(0.25) + f32x8::splat(slot as f32 * 0.125));
         let lane_sets: [&[usize]; 6] = [
             &[],
@@ -237,7 +236,7 @@ mod tests {
             let mut ring = start;
             f32x8::add_step_in(&mut ring, s, crossed, f, height);
             for lane in 0..8 {
-                let mut want: [f32; 8] = std::array::from_fn(|slot| start[slot].lane(lane));
+                let mut want: [f32; 16] = std::array::from_fn(|slot| start[slot].lane(lane));
                 if lanes.contains(&lane) {
                     add_step(&mut want, s, (f.lane(lane), height.lane(lane)));
                 }
