@@ -202,9 +202,9 @@ impl<L: Lanes> Engine<L> {
         let Tick { control, run, .. } = &mut self.tick;
         self.motion.tick(self.clock, control, run);
         let used = self.lanes.len().div_ceil(L::WIDTH);
-        // An oscillator that was silent (level 0) starts again from its held phase. Levels
-        // change only here, before this position's events, so a note starting now is primed
-        // once more, by its note-on.
+        // An oscillator that was silent (level 0) starts again from its held phase when the
+        // interval's steps are taken, below. Levels change only here, before this position's
+        // events, so a note starting now is primed after that, by its note-on.
         let on = oscillators_on(&self.tick.run);
         let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
         self.oscillators_on = on;

@@ -404,14 +404,34 @@ impl Oscillator {
     /// The next output sample. Allocation-free, O(1) (a whole interval's steps every
     /// `CONTROL_INTERVAL` samples).
     pub fn next_sample(&mut self) -> f32 {
-        if self.slot == CONTROL_INTERVAL {
-            render_interval(self.wave, &mut self.phase, self.steps, &mut self.window);
-            self.slot = 0;
-        }
-        let out = self.window[self.slot];
-        self.slot += 1;
-        out
+        let Self {
+            wave,
+            steps,
+            phase,
+            window,
+            slot,
+        } = self;
+        play(*wave, phase, *steps, window, slot)
     }
+}
+
+/// The sample at `slot` of `window`, then the slot moves on; at the end of the interval the
+/// window first moves on to the next one (see [`render_interval`]), as the engine's control
+/// tick does. Allocation-free, O(1) (a whole interval's steps every `CONTROL_INTERVAL` calls).
+fn play<L: Lanes>(
+    wave: Waveform,
+    phase: &mut L,
+    steps: Steps<L>,
+    window: &mut Window<L>,
+    slot: &mut usize,
+) -> L {
+    if *slot == CONTROL_INTERVAL {
+        render_interval(wave, phase, steps, window);
+        *slot = 0;
+    }
+    let out = window[*slot];
+    *slot += 1;
+    out
 }
 
 #[cfg(test)]

@@ -323,12 +323,8 @@ fn priming_a_used_window_restarts_exactly_like_a_fresh_oscillator() {
     assert!(window[..13].iter().all(|x| *x == 0.37));
     let mut slot = 13;
     for n in 0..200 {
-        if slot == CONTROL_INTERVAL {
-            render_interval(Waveform::Pulse, &mut phase, steps, &mut window);
-            slot = 0;
-        }
-        assert_eq!(window[slot], fresh.next_sample(), "sample {n}");
-        slot += 1;
+        let got = play(Waveform::Pulse, &mut phase, steps, &mut window, &mut slot);
+        assert_eq!(got, fresh.next_sample(), "sample {n}");
     }
 }
 
@@ -371,14 +367,13 @@ fn a_lane_group_plays_what_eight_lone_oscillators_play() {
             std::array::from_fn(|i| Oscillator::new(wave, dt[i], pw[i], starts[i]));
         let mut slot = 0;
         for n in 0..2_000 {
-            if slot == CONTROL_INTERVAL {
-                render_interval(wave, &mut phase, steps, &mut window);
-                slot = 0;
-            }
-            let got = window[slot].to_array().map(f32::to_bits);
+            let got = play(wave, &mut phase, steps, &mut window, &mut slot);
             let alone = lone.each_mut().map(|o| o.next_sample().to_bits());
-            assert_eq!(got, alone, "{wave:?} sample {n}");
-            slot += 1;
+            assert_eq!(
+                got.to_array().map(f32::to_bits),
+                alone,
+                "{wave:?} sample {n}"
+            );
         }
     }
 }

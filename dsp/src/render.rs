@@ -148,12 +148,23 @@ pub fn prime_oscillators<L: Lanes>(
     which: [bool; 2],
 ) {
     let width = [Width::new(run.pw1), Width::new(run.pw2)];
+    prime_with(g, run, &width, (first, mask), which);
+}
+
+/// [`prime_oscillators`] with the run's pulse widths already in their forms.
+fn prime_with<L: Lanes>(
+    g: &mut VoiceGroup<L>,
+    run: &RunParams,
+    width: &[Width<L>; 2],
+    (first, mask): (usize, L),
+    which: [bool; 2],
+) {
     if which[0] {
-        let steps = steps1(g, &width);
+        let steps = steps1(g, width);
         prime(run.wave1, &mut g.phase1, steps, &mut g.window1, first, mask);
     }
     if which[1] {
-        let steps = steps2(g, &width);
+        let steps = steps2(g, width);
         prime(run.wave2, &mut g.phase2, steps, &mut g.window2, first, mask);
     }
 }
@@ -181,7 +192,7 @@ pub fn render_oscillators<L: Lanes>(
             render_interval(run.wave2, &mut g.phase2, steps, &mut g.window2);
         }
         if restart.contains(&true) {
-            prime_oscillators(g, run, 0, L::all_set(), restart);
+            prime_with(g, run, &width, (0, L::all_set()), restart);
         }
     }
 }
