@@ -1,14 +1,17 @@
 //! Engine throughput: the SIMD engine against the scalar reference, 512-frame blocks at
 //! 48 kHz with 8 … 1,024 sounding voices. Criterion measures each case; a summary pass then
 //! prints ns per voice-sample, the real-time voice capacity and the SIMD ÷ scalar speedup as
-//! `OCTOLANE:` lines (collected by `cargo xtask bench`), timing the two engines in alternating
-//! turns so that both see the same clock. With `OCTOLANE_TRACE_SECONDS` it prints instead a
-//! trace of both engines' block times, half a second per line, for hosts whose speed changes.
+//! `OCTOLANE:` lines (collected by `cargo xtask bench`), timing the engines in alternating
+//! turns so that all see the same clock. The SIMD engine runs on the path the CPU allows
+//! (`SimdPath::detect`); where that is the run-time AVX2 choice, the build's own `f32x8`
+//! path is timed in the same turns and gets a table of its own. With
+//! `OCTOLANE_TRACE_SECONDS` it prints instead a trace of the SIMD engine's and the
+//! reference's block times, half a second per line, for hosts whose speed changes.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use octolane_dsp::lanes::Lanes;
 use octolane_dsp::{
-    Engine, Event, EventKind, FilterMode, LfoWave, Patch, ScalarEngine, SimdEngine, Waveform,
+    Event, EventKind, FilterMode, LfoWave, Patch, ScalarEngine, SimdEngine, SimdPath, Synth,
+    Waveform,
 };
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -40,8 +43,7 @@ fn bench_patch() -> Patch {
 /// An engine with `voices` notes held and past their attacks. The notes start at staggered
 /// offsets of the first block, as a player starts them: started together, the twins of each
 /// key would run in lockstep, and the branch predictor would learn their edges.
-fn warmed<L: Lanes>(voices: usize) -> (Engine<L>, Vec<f32>, Vec<f32>) {
-    let mut engine = Engine::<L>::new(SAMPLE_RATE);
+fn warmed<E: Synth>(mut engine: E, voices: usize) -> (E, Vec<f32>, Vec<f32>) {
     engine.set_patch(&bench_patch());
     let mut events: Vec<Event> = (0..voices)
         .map(|i| Event {
@@ -64,8 +66,8 @@ fn warmed<L: Lanes>(voices: usize) -> (Engine<L>, Vec<f32>, Vec<f32>) {
     (engine, l, r)
 }
 
-fn block_time<L: Lanes>(voices: usize, budget: Duration) -> f64 {
-    let (mut engine, mut l, mut r) = warmed::<L>(voices);
+fn block_time(engine: impl Synth, voices: usize, budget: Duration) -> f64 {
+    let (mut engine, mut l, mut r) = warmed(engine, voices);
     let mut samples = Vec::new();
     let start = Instant::now();
     while start.elapsed() < budget || samples.len() < 20 {
@@ -75,8 +77,8 @@ fn block_time<L: Lanes>(voices: usize, budget: Duration) -> f64 {
 }
 
 /// Time one block of `engine` into `samples`.
-fn time_block<L: Lanes>(
-    engine: &mut Engine<L>,
+fn time_block(
+    engine: &mut (impl Synth + ?Sized),
     l: &mut [f32],
     r: &mut [f32],
     samples: &mut Vec<f64>,
@@ -99,31 +101,57 @@ fn fastest(samples: &mut [f64], f: f64) -> f64 {
     samples[((samples.len() - 1) as f64 * f) as usize]
 }
 
-/// Block times of the SIMD engine and the scalar reference with `voices` notes, measured in
-/// turns of about 20 ms each for `budget` in all. A shared machine's clock drifts
-/// by several per cent over seconds; taking turns lets both engines see the same drift, so
-/// their ratio does not move with it. The first block of each turn runs on caches the other
-/// engine has used and is not counted.
-fn block_times(voices: usize, budget: Duration) -> (Vec<f64>, Vec<f64>) {
-    let (mut simd, mut simd_l, mut simd_r) = warmed::<wide::f32x8>(voices);
-    let (mut scalar, mut scalar_l, mut scalar_r) = warmed::<f32>(voices);
-    let (mut simd_times, mut scalar_times) = (Vec::new(), Vec::new());
-    let turn = Duration::from_millis(20);
-    let start = Instant::now();
-    while start.elapsed() < budget || scalar_times.len() < 20 {
-        let mut discard = Vec::new();
-        time_block(&mut simd, &mut simd_l, &mut simd_r, &mut discard);
-        let t = Instant::now();
-        while t.elapsed() < turn {
-            time_block(&mut simd, &mut simd_l, &mut simd_r, &mut simd_times);
-        }
-        time_block(&mut scalar, &mut scalar_l, &mut scalar_r, &mut discard);
-        let t = Instant::now();
-        while t.elapsed() < turn {
-            time_block(&mut scalar, &mut scalar_l, &mut scalar_r, &mut scalar_times);
+/// An engine warmed for the bench, with its output buffers.
+struct Warm {
+    engine: Box<dyn Synth>,
+    l: Vec<f32>,
+    r: Vec<f32>,
+}
+
+impl Warm {
+    fn new<E: Synth + 'static>(engine: E, voices: usize) -> Self {
+        let (engine, l, r) = warmed(engine, voices);
+        Self {
+            engine: Box::new(engine),
+            l,
+            r,
         }
     }
-    (simd_times, scalar_times)
+
+    fn time(&mut self, samples: &mut Vec<f64>) {
+        time_block(self.engine.as_mut(), &mut self.l, &mut self.r, samples);
+    }
+}
+
+/// The SIMD engine on the path `OCTOLANE_SIMD_PATH` names (`portable` or `avx2`), else on
+/// the one the CPU allows.
+fn simd_engine() -> SimdEngine {
+    let path = match std::env::var("OCTOLANE_SIMD_PATH").as_deref() {
+        Ok("portable") => SimdPath::Portable,
+        Ok("avx2") => SimdPath::Avx2,
+        _ => SimdPath::detect(),
+    };
+    SimdEngine::on_path(SAMPLE_RATE, path).expect("this CPU runs the SIMD path asked for")
+}
+
+/// Block times of `engines`, measured in turns of about 20 ms each for `budget` in all. A
+/// shared machine's clock drifts by several per cent over seconds; taking turns lets every
+/// engine see the same drift, so their ratios do not move with it. The first block of each
+/// turn runs on caches another engine has used and is not counted.
+fn block_times(engines: &mut [Warm], budget: Duration) -> Vec<Vec<f64>> {
+    let mut times = vec![Vec::new(); engines.len()];
+    let turn = Duration::from_millis(20);
+    let start = Instant::now();
+    while start.elapsed() < budget || times.iter().any(|t| t.len() < 20) {
+        for (warm, times) in engines.iter_mut().zip(&mut times) {
+            warm.time(&mut Vec::new());
+            let t = Instant::now();
+            while t.elapsed() < turn {
+                warm.time(times);
+            }
+        }
+    }
+    times
 }
 
 /// A trace of both engines' block times for `seconds`, for telling the engines' ratio apart
@@ -133,8 +161,8 @@ fn block_times(voices: usize, budget: Duration) -> (Vec<f64>, Vec<f64>) {
 /// ratio, then the whole run its quantiles. A window whose host changed speed within it
 /// shows a ratio apart from its neighbours.
 fn trace(voices: usize, seconds: f64) {
-    let (mut simd, mut simd_l, mut simd_r) = warmed::<wide::f32x8>(voices);
-    let (mut scalar, mut scalar_l, mut scalar_r) = warmed::<f32>(voices);
+    let (mut simd, mut simd_l, mut simd_r) = warmed(simd_engine(), voices);
+    let (mut scalar, mut scalar_l, mut scalar_r) = warmed(ScalarEngine::new(SAMPLE_RATE), voices);
     let start = Instant::now();
     let mut windows: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
     while start.elapsed().as_secs_f64() < seconds {
@@ -193,8 +221,8 @@ fn trace(voices: usize, seconds: f64) {
     );
 }
 
-fn run_blocks<L: Lanes>(voices: usize, blocks: usize) {
-    let (mut engine, mut l, mut r) = warmed::<L>(voices);
+fn run_blocks(engine: impl Synth, voices: usize, blocks: usize) {
+    let (mut engine, mut l, mut r) = warmed(engine, voices);
     for _ in 0..blocks {
         engine.process(&[], &mut l, &mut r);
         black_box(&l);
@@ -206,51 +234,66 @@ fn criterion_cases(c: &mut Criterion) {
     for voices in VOICE_COUNTS {
         group.throughput(Throughput::Elements((voices * BLOCK) as u64));
         group.bench_with_input(BenchmarkId::new("simd", voices), &voices, |b, &v| {
-            let (mut e, mut l, mut r) = warmed::<wide::f32x8>(v);
+            let (mut e, mut l, mut r) = warmed(simd_engine(), v);
             b.iter(|| e.process(&[], &mut l, &mut r));
         });
         group.bench_with_input(BenchmarkId::new("scalar", voices), &voices, |b, &v| {
-            let (mut e, mut l, mut r) = warmed::<f32>(v);
+            let (mut e, mut l, mut r) = warmed(ScalarEngine::new(SAMPLE_RATE), v);
             b.iter(|| e.process(&[], &mut l, &mut r));
         });
     }
     group.finish();
 }
 
-/// The summary table. The median columns are what the core gave over the run; the fastest
-/// 5 % of each engine's blocks are what it gives at full speed, which a shared host whose
-/// speed changes grants only part of the time (both readings are printed, never one for the
-/// other).
+/// The summary tables, one per SIMD path timed. The median columns are what the core gave
+/// over the run; the fastest 5 % of each engine's blocks are what it gives at full speed,
+/// which a shared host whose speed changes grants only part of the time (both readings are
+/// printed, never one for the other).
 fn summary() {
     let block_s = BLOCK as f64 / SAMPLE_RATE as f64;
-    println!(
-        "OCTOLANE: | voices | SIMD ns/voice-sample | scalar ns/voice-sample | SIMD capacity (voices) | scalar capacity | speedup | SIMD capacity, fastest 5 % | speedup, fastest 5 % |"
-    );
-    println!("OCTOLANE: |---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut paths = vec![SimdPath::detect()];
+    if paths[0] != SimdPath::Portable {
+        paths.push(SimdPath::Portable);
+    }
+    let mut rows = vec![Vec::new(); paths.len()];
     for voices in VOICE_COUNTS {
-        let (mut simd_times, mut scalar_times) = block_times(voices, Duration::from_millis(3_000));
-        let (simd, scalar) = (median(&mut simd_times), median(&mut scalar_times));
-        let (simd_fast, scalar_fast) = (
-            fastest(&mut simd_times, 0.05),
-            fastest(&mut scalar_times, 0.05),
-        );
+        let mut engines: Vec<Warm> = paths
+            .iter()
+            .map(|&path| Warm::new(SimdEngine::on_path(SAMPLE_RATE, path).unwrap(), voices))
+            .collect();
+        engines.push(Warm::new(ScalarEngine::new(SAMPLE_RATE), voices));
+        let budget = Duration::from_millis(1_500 * engines.len() as u64);
+        let mut times = block_times(&mut engines, budget);
+        let mut scalar_times = times.pop().unwrap_or_default();
+        let scalar = median(&mut scalar_times);
+        let scalar_fast = fastest(&mut scalar_times, 0.05);
         let per = |t: f64| t / (voices * BLOCK) as f64 * 1e9;
         let capacity = |t: f64| block_s / (t / voices as f64);
-        println!(
-            "OCTOLANE: | {voices} | {:.2} | {:.2} | {:.0} | {:.0} | {:.2}× | {:.0} | {:.2}× |",
-            per(simd),
-            per(scalar),
-            capacity(simd),
-            capacity(scalar),
-            scalar / simd,
-            capacity(simd_fast),
-            scalar_fast / simd_fast
-        );
+        for (rows, mut simd_times) in rows.iter_mut().zip(times) {
+            let simd = median(&mut simd_times);
+            let simd_fast = fastest(&mut simd_times, 0.05);
+            rows.push(format!(
+                "OCTOLANE: | {voices} | {:.2} | {:.2} | {:.0} | {:.0} | {:.2}× | {:.0} | {:.2}× |",
+                per(simd),
+                per(scalar),
+                capacity(simd),
+                capacity(scalar),
+                scalar / simd,
+                capacity(simd_fast),
+                scalar_fast / simd_fast
+            ));
+        }
     }
-    let _ = (
-        SimdEngine::new(SAMPLE_RATE).active_voices(),
-        ScalarEngine::new(SAMPLE_RATE).active_voices(),
-    );
+    for (path, rows) in paths.iter().zip(rows) {
+        println!("OCTOLANE: SIMD engine on {}", path.name());
+        println!(
+            "OCTOLANE: | voices | SIMD ns/voice-sample | scalar ns/voice-sample | SIMD capacity (voices) | scalar capacity | speedup | SIMD capacity, fastest 5 % | speedup, fastest 5 % |"
+        );
+        println!("OCTOLANE: |---:|---:|---:|---:|---:|---:|---:|---:|");
+        for row in rows {
+            println!("{row}");
+        }
+    }
 }
 
 fn main() {
@@ -268,9 +311,9 @@ fn main() {
     {
         let scalar = std::env::var_os("OCTOLANE_PROFILE_SCALAR").is_some();
         if scalar {
-            run_blocks::<f32>(profile_voices(), blocks);
+            run_blocks(ScalarEngine::new(SAMPLE_RATE), profile_voices(), blocks);
         } else {
-            run_blocks::<wide::f32x8>(profile_voices(), blocks);
+            run_blocks(simd_engine(), profile_voices(), blocks);
         }
         return;
     }
@@ -284,14 +327,19 @@ fn main() {
     }
     // Steady single-engine loads for `perf record` (`OCTOLANE_PROFILE_VOICES`, default 1,024).
     if std::env::var_os("OCTOLANE_PROFILE_SIMD").is_some() {
-        black_box(block_time::<wide::f32x8>(
+        black_box(block_time(
+            simd_engine(),
             profile_voices(),
             Duration::from_secs(8),
         ));
         return;
     }
     if std::env::var_os("OCTOLANE_PROFILE_SCALAR").is_some() {
-        black_box(block_time::<f32>(profile_voices(), Duration::from_secs(8)));
+        black_box(block_time(
+            ScalarEngine::new(SAMPLE_RATE),
+            profile_voices(),
+            Duration::from_secs(8),
+        ));
         return;
     }
     if std::env::var_os("OCTOLANE_SUMMARY_ONLY").is_some() {

@@ -11,7 +11,7 @@ use octolane_dsp::motion::{
     Curve, Destination, LANE_COUNT, LaneCurve, LanePlayer, LanePoint, LaneSettings, LaneSnapshot,
     SongPosition,
 };
-use octolane_dsp::{Event, EventKind, Patch, SimdEngine, Transport};
+use octolane_dsp::{Event, EventKind, Patch, SimdEngine, Synth, Transport};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

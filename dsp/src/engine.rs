@@ -12,6 +12,7 @@ use crate::limiter::output_run;
 use crate::motion::{LaneBank, SnapshotReceiver};
 use crate::patch::Patch;
 use crate::render::{LevelRamps, oscillators_on, render_groups, render_oscillators};
+use crate::synth::Synth;
 use crate::voice_alloc::{HeldKeys, LaneInfo};
 use crate::voice_group::VoiceGroup;
 
@@ -52,9 +53,8 @@ pub struct Engine<L: Lanes> {
     transport: Transport,
 }
 
-impl<L: Lanes> Engine<L> {
-    /// An engine with every lane allocated, for `sample_rate` (clamped to 8…384 kHz).
-    pub fn new(sample_rate: f32) -> Self {
+impl<L: Lanes> Synth for Engine<L> {
+    fn new(sample_rate: f32) -> Self {
         let sample_rate = if sample_rate.is_finite() {
             sample_rate.clamp(8_000.0, 384_000.0)
         } else {
@@ -84,9 +84,7 @@ impl<L: Lanes> Engine<L> {
         }
     }
 
-    /// Re-prepare for a sample rate: silence, settle smoothers on the current patch, reset the
-    /// clock. Motion lanes keep their curves. Not realtime (call from activate).
-    pub fn prepare(&mut self, sample_rate: f32) {
+    fn prepare(&mut self, sample_rate: f32) {
         let patch = self.globals.patch;
         let mut motion = std::mem::replace(self, Self::new(sample_rate)).motion;
         motion.set_sample_rate(f64::from(self.globals.sample_rate()));
@@ -97,8 +95,7 @@ impl<L: Lanes> Engine<L> {
         self.oscillators_on = oscillators_on(&self.tick.run);
     }
 
-    /// Silence every voice and forget held keys and controllers. Allocation-free.
-    pub fn reset(&mut self) {
+    fn reset(&mut self) {
         for g in &mut self.groups {
             *g = VoiceGroup::default();
         }
@@ -111,49 +108,37 @@ impl<L: Lanes> Engine<L> {
         self.last_pitch = None;
     }
 
-    /// Take the parameter block for the following samples; continuous values glide.
-    /// Allocation-free, O(1).
-    pub fn set_patch(&mut self, patch: &Patch) {
+    fn set_patch(&mut self, patch: &Patch) {
         self.globals.set_patch(patch);
     }
 
-    /// Take the host transport for the following samples. Allocation-free, O(1).
-    pub fn set_transport(&mut self, transport: &Transport) {
+    fn set_transport(&mut self, transport: &Transport) {
         self.globals.tempo_bpm = transport.tempo_bpm;
         self.transport = *transport;
     }
 
-    /// Take the audio end of the lane-snapshot exchange; returns the previous one. Not
-    /// realtime (call before processing starts).
-    pub fn set_lane_receiver(&mut self, receiver: SnapshotReceiver) -> Option<SnapshotReceiver> {
+    fn set_lane_receiver(&mut self, receiver: SnapshotReceiver) -> Option<SnapshotReceiver> {
         self.motion.set_receiver(receiver)
     }
 
-    /// The motion lanes: installed curves, last values and positions.
-    pub fn motion(&self) -> &LaneBank {
+    fn motion(&self) -> &LaneBank {
         &self.motion
     }
 
-    /// The motion lanes, to install curves directly (not realtime).
-    pub fn motion_mut(&mut self) -> &mut LaneBank {
+    fn motion_mut(&mut self) -> &mut LaneBank {
         &mut self.motion
     }
 
-    /// Lanes sounding now (fading ones included).
-    pub fn active_voices(&self) -> usize {
+    fn active_voices(&self) -> usize {
         self.lanes.len()
     }
 
-    /// Output samples whose mix was not finite before the limiter silenced them, since the
-    /// engine was created. Always 0 unless something is broken.
-    pub fn non_finite_samples(&self) -> u64 {
+    fn non_finite_samples(&self) -> u64 {
         self.non_finite
     }
 
-    /// Render one block. Events must be sorted by offset (later ones out of order apply at
-    /// once); offsets past the end apply at the end. Allocation-free; O(frames × active
-    /// lanes + events × lanes touched).
-    pub fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
+    #[inline(always)]
+    fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
         let _flush = FlushDenormals::new();
         let frames = left.len().min(right.len());
         let motion = self.globals.patch.motion;
@@ -182,7 +167,11 @@ impl<L: Lanes> Engine<L> {
             self.apply(&e.kind);
         }
     }
+}
 
+impl<L: Lanes> Engine<L> {
+    /// One run between events and ticks: the groups' samples, the mix and the output stage.
+    #[inline(always)]
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         self.tick.run.tick_pos = tick_position(self.clock);
@@ -197,6 +186,9 @@ impl<L: Lanes> Engine<L> {
         self.non_finite += output_run(self.tick.gain, run.tick_pos, left, right);
     }
 
+    /// The control tick at this position: envelopes, LFOs, coefficients, finished voices
+    /// and the interval's oscillator steps.
+    #[inline(always)]
     fn control_tick(&mut self) {
         self.globals.tick(&mut self.tick);
         let Tick { control, run, .. } = &mut self.tick;

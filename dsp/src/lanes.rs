@@ -8,8 +8,13 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+#[cfg(target_arch = "x86_64")]
+mod avx;
 mod scalar;
 mod vector;
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx::Avx8;
 
 /// A vector of voice lanes (or one scalar voice) with the operations the kernels need.
 pub trait Lanes:

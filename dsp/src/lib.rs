@@ -1,7 +1,7 @@
 //! Octolane's realtime core: a polyphonic synth engine that runs eight voices per SIMD
 //! register, plus its scalar reference. Knows nothing of plugins, hosts or GUIs.
 //!
-//! Everything reachable from [`Engine::process`] is allocation-free, lock-free and makes no
+//! Everything reachable from [`Synth::process`] is allocation-free, lock-free and makes no
 //! system calls.
 
 pub mod blep;
@@ -21,6 +21,8 @@ pub mod noise;
 pub mod oscillator;
 pub mod patch;
 pub mod render;
+pub mod simd_engine;
+pub mod synth;
 pub mod telemetry;
 pub mod voice_alloc;
 pub mod voice_group;
@@ -28,12 +30,12 @@ pub mod voice_group;
 pub use engine::Engine;
 pub use event::{Event, EventKind, Transport};
 pub use patch::*;
+pub use simd_engine::{SimdEngine, SimdPath};
+pub use synth::Synth;
 pub use telemetry::{BlockFigures, TelemetryProducer, TelemetryRecord};
 
 /// Most lanes (voices) the polyphony parameter can ask for.
 pub const MAX_VOICES: usize = 1024;
 
-/// The SIMD engine: eight voices per `f32x8`.
-pub type SimdEngine = Engine<wide::f32x8>;
 /// The scalar reference: the same voice, one `f32` at a time.
 pub type ScalarEngine = Engine<f32>;

@@ -15,7 +15,7 @@ where
 }
 
 /// 2⁻³¹: a full-range `i32` to −1 … 1.
-const SCALE: f32 = 1.0 / 2_147_483_648.0;
+pub(crate) const SCALE: f32 = 1.0 / 2_147_483_648.0;
 
 /// The next sample in [−1, 1) with 23 bits of resolution: one step per sample (the LFO's
 /// sample-and-hold). Allocation-free, O(1).

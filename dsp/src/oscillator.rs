@@ -161,12 +161,30 @@ type Crossings = u64;
 
 /// The phases of steps from `phase` by `inc` (see [`Phases`]).
 #[inline(always)]
-fn phases<L: Lanes>(mut phase: L, inc: L) -> Phases<L> {
-    std::array::from_fn(|_| {
-        let this = phase;
-        phase = phase.add_bits(inc);
-        this
-    })
+fn phases<L: Lanes>(phase: L, inc: L) -> Phases<L> {
+    // A plain loop rather than `array::from_fn`, whose closure would stay a call in the
+    // engine's AVX2 entry point (see `lanes::avx`); the same holds for every closure on the
+    // audio path that is not marked `#[inline(always)]`.
+    let mut phases = [phase; MAX_STEPS + 1];
+    for j in 1..phases.len() {
+        phases[j] = phases[j - 1].add_bits(inc);
+    }
+    phases
+}
+
+/// The bits of [`Crossings`] for step j of `phases`: one per edge the step crosses.
+#[inline(always)]
+fn crossings_of<L: Lanes, const E: usize>(
+    phases: &Phases<L>,
+    edges: &[Edge<L>; E],
+    j: usize,
+) -> Crossings {
+    let mut crossings = 0;
+    for (e, edge) in edges.iter().enumerate() {
+        let crossed = mark_lanes(phases[j], phases[j + 1], edge.shift).bitmask() != 0;
+        crossings |= Crossings::from(crossed) << (32 * e + j);
+    }
+    crossings
 }
 
 /// The naive waveform `naive` of `count` steps with `phases` into `buf[base + j]` for step
@@ -183,20 +201,14 @@ fn naive_steps<L: Lanes, const N: usize, const E: usize>(
     let count = count.min(MAX_STEPS);
     let carried = carried.min(count);
     let mut crossings: Crossings = 0;
-    let mut list = |j: usize| {
-        for (e, edge) in edges.iter().enumerate() {
-            let crossed = mark_lanes(phases[j], phases[j + 1], edge.shift).bitmask() != 0;
-            crossings |= Crossings::from(crossed) << (32 * e + j);
-        }
-    };
     for j in 0..carried {
         let slot = &mut buf[base + j];
         *slot = *slot + naive(phases[j]);
-        list(j);
+        crossings |= crossings_of(phases, edges, j);
     }
     for j in carried..count {
         buf[base + j] = naive(phases[j]);
-        list(j);
+        crossings |= crossings_of(phases, edges, j);
     }
     crossings
 }
@@ -229,6 +241,39 @@ fn correct<L: Lanes, const N: usize>(
     }
 }
 
+/// The naive sine at phase `p`.
+#[inline(always)]
+fn naive_sine<L: Lanes>(p: L) -> L {
+    sin_centered(p.bits_to_float() * L::splat(-0.5 * SAW_SCALE))
+}
+
+/// The naive saw at phase `p`.
+#[inline(always)]
+fn naive_saw<L: Lanes>(p: L) -> L {
+    p.bits_to_float() * L::splat(SAW_SCALE)
+}
+
+/// The naive triangle at phase `p`: 4·|p − ½| − 1, and |p − ½| is the phase's `i32` over
+/// 2³².
+#[inline(always)]
+fn naive_triangle<L: Lanes>(p: L) -> L {
+    p.bits_to_float()
+        .abs()
+        .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -L::splat(1.0))
+}
+
+/// Correct a step edge (saw and pulse) in the `crossed` lanes (see [`correct`]).
+#[inline(always)]
+fn step<L: Lanes, const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L) {
+    L::add_step_in(buf, s, crossed, f, height);
+}
+
+/// Correct a corner (the triangle's peak and trough) in the `crossed` lanes.
+#[inline(always)]
+fn corner<L: Lanes, const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L) {
+    add_corner(buf, s, (f, crossed.and(height)));
+}
+
 /// Take `count` steps of `wave` from `phase` (at most [`MAX_STEPS`]): the naive waveform of
 /// step j goes into `buf[base + j]` (added to the first `carried` slots' taps, written over
 /// the others), then the corrections of every edge the steps cross, each added into the
@@ -242,31 +287,46 @@ fn run_steps<L: Lanes, const N: usize>(
     buf: &mut [L; N],
     at: (usize, usize, usize),
 ) {
-    let one = L::splat(1.0);
     let zero = L::splat(0.0);
     let phases = phases(*phase, steps.inc);
     *phase = phases[at.1.min(MAX_STEPS)];
-    let step = |buf: &mut [L; N], s: usize, f: L, crossed: L, height: L| {
-        L::add_step_in(buf, s, crossed, f, height);
-    };
     match wave {
         Waveform::Sine => {
-            let sine = |p: L| sin_centered(p.bits_to_float() * L::splat(-0.5 * SAW_SCALE));
-            naive_steps::<L, N, 0>(&phases, buf, at, sine, &[]);
+            naive_steps::<L, N, 0>(
+                &phases,
+                buf,
+                at,
+                #[inline(always)]
+                |p| naive_sine(p),
+                &[],
+            );
         }
         Waveform::Saw => {
-            let saw = |p: L| p.bits_to_float() * L::splat(SAW_SCALE);
             let edges = [Edge {
                 shift: zero,
                 height: L::splat(-2.0),
             }];
-            let found = naive_steps(&phases, buf, at, saw, &edges);
-            correct(buf, steps, at.0, (&phases, found), &edges, step);
+            let found = naive_steps(
+                &phases,
+                buf,
+                at,
+                #[inline(always)]
+                |p| naive_saw(p),
+                &edges,
+            );
+            correct(
+                buf,
+                steps,
+                at.0,
+                (&phases, found),
+                &edges,
+                #[inline(always)]
+                |b: &mut [L; N], s, f, crossed, height| step(b, s, f, crossed, height),
+            );
         }
         Waveform::Pulse => {
             // +1 while p < pw, −1 after, minus the DC offset 2pw − 1.
             let w = steps.width;
-            let pulse = |p: L| p.lt_bits(w.mark).and(L::splat(2.0)) - (w.pw + w.pw);
             let edges = [
                 Edge {
                     shift: zero,
@@ -277,16 +337,25 @@ fn run_steps<L: Lanes, const N: usize>(
                     height: L::splat(-2.0),
                 },
             ];
-            let found = naive_steps(&phases, buf, at, pulse, &edges);
-            correct(buf, steps, at.0, (&phases, found), &edges, step);
+            let found = naive_steps(
+                &phases,
+                buf,
+                at,
+                #[inline(always)]
+                |p: L| p.lt_bits(w.mark).and(L::splat(2.0)) - (w.pw + w.pw),
+                &edges,
+            );
+            correct(
+                buf,
+                steps,
+                at.0,
+                (&phases, found),
+                &edges,
+                #[inline(always)]
+                |b: &mut [L; N], s, f, crossed, height| step(b, s, f, crossed, height),
+            );
         }
         Waveform::Triangle => {
-            // 4·|p − ½| − 1, and |p − ½| is the phase's `i32` over 2³².
-            let triangle = |p: L| {
-                p.bits_to_float()
-                    .abs()
-                    .mul_add(L::splat(0.5 * SAW_SCALE * 4.0), -one)
-            };
             // The slope turns by 8 per cycle (8·dt per sample) at the peak and the trough.
             let turn = steps.inc.bits_to_float() * L::splat(8.0 / CYCLE as f32);
             let edges = [
@@ -299,11 +368,23 @@ fn run_steps<L: Lanes, const N: usize>(
                     height: turn,
                 },
             ];
-            let found = naive_steps(&phases, buf, at, triangle, &edges);
-            let corner = |buf: &mut [L; N], s: usize, f: L, crossed: L, height: L| {
-                add_corner(buf, s, (f, crossed.and(height)));
-            };
-            correct(buf, steps, at.0, (&phases, found), &edges, corner);
+            let found = naive_steps(
+                &phases,
+                buf,
+                at,
+                #[inline(always)]
+                |p| naive_triangle(p),
+                &edges,
+            );
+            correct(
+                buf,
+                steps,
+                at.0,
+                (&phases, found),
+                &edges,
+                #[inline(always)]
+                |b: &mut [L; N], s, f, crossed, height| corner(b, s, f, crossed, height),
+            );
         }
     }
 }

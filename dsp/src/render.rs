@@ -174,6 +174,7 @@ fn prime_with<L: Lanes>(
 /// `restart` (silent until now), start them again from their held phases. Call once per
 /// control tick, after the tick's pitches are in place and before its events.
 /// Allocation-free, O(groups × (`CONTROL_INTERVAL` + edges)).
+#[inline(always)]
 pub fn render_oscillators<L: Lanes>(
     groups: &mut [VoiceGroup<L>],
     run: &RunParams,
@@ -362,6 +363,7 @@ fn render_set<L: Lanes, const K: usize>(
 /// The run starts at slot `run.tick_pos` of the control interval, whose oscillator steps
 /// [`render_oscillators`] took at its tick. Scalar voices go two at a time so their
 /// dependency chains overlap. Allocation-free, O(groups × samples).
+#[inline(always)]
 pub fn render_groups<L: Lanes>(
     groups: &mut [VoiceGroup<L>],
     run: &RunParams,

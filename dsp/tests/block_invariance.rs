@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use octolane_dsp::{EventKind, FilterMode, LfoWave, Patch, SimdEngine, Waveform};
+use octolane_dsp::{EventKind, FilterMode, LfoWave, Patch, SimdEngine, Synth, Waveform};
 
 fn busy_patch() -> Patch {
     let mut p = Patch::default();

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use octolane_dsp::limiter::KNEE;
-use octolane_dsp::{Event, EventKind, FilterMode, Patch, SimdEngine, Waveform};
+use octolane_dsp::{Event, EventKind, FilterMode, Patch, SimdEngine, Synth, Waveform};
 
 fn extreme_patches() -> Vec<Patch> {
     let mut out = Vec::new();

@@ -6,12 +6,11 @@ mod common;
 
 use assert_no_alloc::assert_no_alloc;
 use common::{note_off, note_on, rms};
-use octolane_dsp::lanes::Lanes;
 use octolane_dsp::motion::{
     Curve, Destination, LANE_COUNT, LaneCurve, LanePoint, LaneSettings, LaneSnapshot, SyncMode,
     beats_per_sample,
 };
-use octolane_dsp::{Engine, EventKind, Patch, SimdEngine, Transport};
+use octolane_dsp::{EventKind, Patch, ScalarEngine, SimdEngine, Synth, Transport};
 
 const RATE: f32 = 48_000.0;
 
@@ -39,13 +38,13 @@ fn lanes_patch(sync: SyncMode) -> Patch {
 }
 
 /// Renders with a rolling 120 BPM transport reported at every block start.
-fn render<L: Lanes>(
+fn render<E: Synth>(
     patch: &Patch,
     events: &[(u64, EventKind)],
     frames: usize,
     blocks: &[usize],
 ) -> (Vec<f32>, Vec<f32>) {
-    let mut engine = Engine::<L>::new(RATE);
+    let mut engine = E::new(RATE);
     for lane in 0..LANE_COUNT {
         engine.motion_mut().install(Box::new(LaneSnapshot {
             lane,
@@ -100,10 +99,10 @@ fn chord() -> Vec<(u64, EventKind)> {
 fn lanes_keep_renders_identical_for_every_block_split() {
     for sync in [SyncMode::Transport, SyncMode::Free, SyncMode::Retrigger] {
         let patch = lanes_patch(sync);
-        let reference = render::<wide::f32x8>(&patch, &chord(), 96_000, &[512]);
+        let reference = render::<SimdEngine>(&patch, &chord(), 96_000, &[512]);
         assert!(rms(&reference.0) > 1e-3);
         for blocks in [&[1usize][..], &[7], &[4_096], &[3, 16_384, 100, 1, 64]] {
-            let got = render::<wide::f32x8>(&patch, &chord(), 96_000, blocks);
+            let got = render::<SimdEngine>(&patch, &chord(), 96_000, blocks);
             let same = got
                 .0
                 .iter()
@@ -122,8 +121,8 @@ fn lanes_keep_renders_identical_for_every_block_split() {
 #[test]
 fn lanes_keep_the_simd_engine_equal_to_the_scalar_reference() {
     let patch = lanes_patch(SyncMode::Transport);
-    let (sl, sr) = render::<wide::f32x8>(&patch, &chord(), 96_000, &[512]);
-    let (rl, rr) = render::<f32>(&patch, &chord(), 96_000, &[512]);
+    let (sl, sr) = render::<SimdEngine>(&patch, &chord(), 96_000, &[512]);
+    let (rl, rr) = render::<ScalarEngine>(&patch, &chord(), 96_000, &[512]);
     let diff: Vec<f32> = sl
         .iter()
         .zip(&rl)
@@ -149,9 +148,9 @@ fn a_cutoff_lane_brightens_the_sound_where_its_curve_is_high() {
         sync: SyncMode::Transport,
     };
     let held = vec![note_on(0, 45, 0.9)];
-    let (lit, _) = render::<wide::f32x8>(&patch, &held, 96_000, &[256]);
+    let (lit, _) = render::<SimdEngine>(&patch, &held, 96_000, &[256]);
     patch.motion[0].enabled = false;
-    let (dark, _) = render::<wide::f32x8>(&patch, &held, 96_000, &[256]);
+    let (dark, _) = render::<SimdEngine>(&patch, &held, 96_000, &[256]);
     // Beat 2 (the ramp's top, 1 s in) is far brighter with the lane; beat 0.1 is about equal.
     let slope = |x: &[f32]| rms(&x.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
     let top = 48_000 - 2_000..48_000 + 2_000;

@@ -10,7 +10,7 @@ use common::on;
 use octolane_dsp::motion::{
     Curve, LANE_COUNT, LaneCurve, LanePoint, LaneSettings, LaneSnapshot, snapshot_exchange,
 };
-use octolane_dsp::{Patch, SimdEngine, Transport};
+use octolane_dsp::{Patch, SimdEngine, Synth, Transport};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

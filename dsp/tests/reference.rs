@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use octolane_dsp::{
-    EventKind, FilterMode, LfoWave, Patch, ScalarEngine, SimdEngine, SyncDivision, Waveform,
+    EventKind, FilterMode, LfoWave, Patch, ScalarEngine, SimdEngine, SyncDivision, Synth, Waveform,
 };
 use proptest::prelude::*;
 

@@ -3,7 +3,9 @@
 
 mod common;
 use common::*;
-use octolane_dsp::{EventKind, FilterMode, LfoWave, Patch, SimdEngine, SyncDivision, Waveform};
+use octolane_dsp::{
+    EventKind, FilterMode, LfoWave, Patch, SimdEngine, SyncDivision, Synth, Waveform,
+};
 use rustfft::{FftPlanner, num_complex::Complex};
 
 const SR: f32 = 48_000.0;

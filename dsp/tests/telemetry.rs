@@ -8,7 +8,7 @@ use common::on;
 use octolane_dsp::clock::CountingClock;
 use octolane_dsp::load_history::LoadHistory;
 use octolane_dsp::telemetry::{BlockFigures, telemetry_ring};
-use octolane_dsp::{Patch, SimdEngine};
+use octolane_dsp::{Patch, SimdEngine, Synth};
 
 const BLOCK: usize = 256;
 const RATE: f32 = 48_000.0;

@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use octolane_dsp::{EventKind, Patch, SimdEngine, Waveform};
+use octolane_dsp::{EventKind, Patch, SimdEngine, Synth, Waveform};
 
 fn plain_patch() -> Patch {
     let mut p = Patch::default();

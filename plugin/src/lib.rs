@@ -13,7 +13,7 @@ pub mod telemetry_feed;
 use meters::Meters;
 use nice_plug::prelude::*;
 use octolane_dsp::{
-    BlockFigures, Event, SimdEngine, TelemetryProducer, Transport as EngineTransport,
+    BlockFigures, Event, SimdEngine, Synth, TelemetryProducer, Transport as EngineTransport,
 };
 use params::OctolaneParams;
 use std::sync::Arc;
@@ -102,6 +102,7 @@ impl Plugin for Octolane {
     ) -> bool {
         self.engine.set_patch(&self.params.patch());
         self.engine.prepare(buffer_config.sample_rate);
+        nice_log!("Octolane: voices run on {}", self.engine.path().name());
         self.sample_rate = buffer_config.sample_rate;
         self.params.lanes.pump();
         true

@@ -2,8 +2,7 @@
 #![allow(dead_code)]
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc};
-use octolane_dsp::lanes::Lanes;
-use octolane_dsp::{Engine, Event, EventKind, Patch};
+use octolane_dsp::{Event, EventKind, Patch, Synth};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
@@ -35,8 +34,8 @@ pub fn off(offset: u32, key: u8) -> Event {
 
 /// Render `frames` samples with events at absolute sample times, in blocks whose sizes cycle
 /// through `blocks`, with every `process` call inside the allocation trap.
-pub fn render<L: Lanes>(
-    engine: &mut Engine<L>,
+pub fn render<E: Synth>(
+    engine: &mut E,
     patch: &Patch,
     events: &[(u64, EventKind)],
     frames: usize,

@@ -241,7 +241,7 @@ mod tests {
 #[cfg(test)]
 mod in_effect {
     use super::*;
-    use octolane_dsp::{Event, EventKind, SimdEngine};
+    use octolane_dsp::{Event, EventKind, SimdEngine, Synth};
     use std::sync::Arc;
     use std::sync::atomic::AtomicU8;
 

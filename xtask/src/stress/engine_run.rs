@@ -7,7 +7,9 @@ use super::lanes::{self, LaneTraffic, SNAPSHOT_RATE_HZ};
 use octolane_dsp::clock::MonotonicClock;
 use octolane_dsp::motion::{LANE_COUNT, snapshot_exchange};
 use octolane_dsp::telemetry::telemetry_ring;
-use octolane_dsp::{BlockFigures, Event, EventKind, Patch, SimdEngine, TelemetryRecord, Transport};
+use octolane_dsp::{
+    BlockFigures, Event, EventKind, Patch, SimdEngine, Synth, TelemetryRecord, Transport,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;

@@ -5,7 +5,7 @@
 use super::engine_run::{Notes, schedule};
 use octolane_dsp::clock::MonotonicClock;
 use octolane_dsp::telemetry::telemetry_ring;
-use octolane_dsp::{BlockFigures, SimdEngine};
+use octolane_dsp::{BlockFigures, SimdEngine, Synth};
 use std::hint::black_box;
 use std::time::Instant;
 
