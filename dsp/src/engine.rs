@@ -137,8 +137,18 @@ impl<L: Lanes> Synth for Engine<L> {
         self.non_finite
     }
 
-    #[inline(always)]
     fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
+        L::native(
+            #[inline(always)]
+            || self.process_block(events, left, right),
+        );
+    }
+}
+
+impl<L: Lanes> Engine<L> {
+    /// [`Synth::process`], inlined down to the lane operations.
+    #[inline(always)]
+    fn process_block(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
         let _flush = FlushDenormals::new();
         let frames = left.len().min(right.len());
         let motion = self.globals.patch.motion;
@@ -167,9 +177,7 @@ impl<L: Lanes> Synth for Engine<L> {
             self.apply(&e.kind);
         }
     }
-}
 
-impl<L: Lanes> Engine<L> {
     /// One run between events and ticks: the groups' samples, the mix and the output stage.
     #[inline(always)]
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {

@@ -31,6 +31,16 @@ pub trait Lanes:
 {
     /// Number of voices side by side.
     const WIDTH: usize;
+
+    /// Run `f` with the instruction set these lanes are made of enabled, so that the kernels
+    /// `f` inlines compile to it: the AVX2 lanes a portable build chooses at run time need
+    /// this, the others just run `f`. Pass an `#[inline(always)]` closure, and keep what it
+    /// calls `#[inline(always)]` down to the lane operations (a call left out of line runs
+    /// its lane operations as calls).
+    #[inline(always)]
+    fn native<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
     /// Per-lane integer state for the noise generator.
     type Bits: Copy + Default + Send + Sync + 'static;
 

@@ -418,6 +418,7 @@ pub fn render_interval<L: Lanes>(
 /// lanes held there), for the lanes set in `mask` only (the others are untouched). The taps
 /// that edges in the first steps would put before slot `first` are dropped: the oscillator
 /// did not sound then. Allocation-free, O(`CONTROL_INTERVAL`).
+#[inline(always)]
 pub fn prime<L: Lanes>(
     wave: Waveform,
     phase: &mut L,

@@ -140,6 +140,7 @@ pub fn oscillators_on(run: &RunParams) -> [bool; 2] {
 /// (Re)start the oscillators picked by `which` in the lanes of `mask` at slot `first` of the
 /// control interval (see [`prime`]): for new notes, and for every voice when a silent
 /// oscillator comes back. Allocation-free, O(`CONTROL_INTERVAL`).
+#[inline(always)]
 pub fn prime_oscillators<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,
@@ -152,6 +153,7 @@ pub fn prime_oscillators<L: Lanes>(
 }
 
 /// [`prime_oscillators`] with the run's pulse widths already in their forms.
+#[inline(always)]
 fn prime_with<L: Lanes>(
     g: &mut VoiceGroup<L>,
     run: &RunParams,

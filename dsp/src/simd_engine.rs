@@ -82,6 +82,7 @@ impl SimdEngine {
     pub fn on_path(sample_rate: f32, path: SimdPath) -> Option<Self> {
         let lanes = match path {
             SimdPath::Portable => Lanes::Portable(Engine::new(sample_rate)),
+            // The AVX2 lanes are valid only on a CPU that has AVX2 (see `lanes::avx`).
             #[cfg(target_arch = "x86_64")]
             SimdPath::Avx2 if path.available() => Lanes::Avx2(Engine::new(sample_rate)),
             SimdPath::Avx2 => return None,
@@ -97,14 +98,6 @@ impl SimdEngine {
             Lanes::Avx2(_) => SimdPath::Avx2,
         }
     }
-}
-
-/// `Engine::process` compiled for AVX2: every kernel below it is inlined here, so the lanes'
-/// intrinsics become single instructions.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn process_avx2(engine: &mut Engine<Avx8>, events: &[Event], left: &mut [f32], right: &mut [f32]) {
-    engine.process(events, left, right);
 }
 
 impl Synth for SimdEngine {
@@ -142,11 +135,6 @@ impl Synth for SimdEngine {
         on_path!(&self.lanes, e => e.non_finite_samples())
     }
     fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
-        match &mut self.lanes {
-            Lanes::Portable(e) => e.process(events, left, right),
-            // SAFETY: an `Avx2` engine exists only where `SimdPath::Avx2.available()`.
-            #[cfg(target_arch = "x86_64")]
-            Lanes::Avx2(e) => unsafe { process_avx2(e, events, left, right) },
-        }
+        on_path!(&mut self.lanes, e => e.process(events, left, right))
     }
 }

@@ -270,23 +270,28 @@ impl<L: Lanes> Engine<L> {
             g.mod_stage.set_lane(l, Stage::ATTACK);
         }
         // Control values for the new lanes now, so the note sounds from its exact sample.
-        for gi in first / L::WIDTH..=(self.lanes.len() - 1) / L::WIDTH {
+        let (last, run, pos) = (
+            self.lanes.len() - 1,
+            &self.tick.run,
+            tick_position(self.clock),
+        );
+        for gi in first / L::WIDTH..=last / L::WIDTH {
             let mut mask = L::splat(0.0);
             for l in 0..L::WIDTH {
                 let i = gi * L::WIDTH + l;
-                if i >= first && i < self.lanes.len() {
+                if i >= first && i <= last {
                     mask.set_lane(l, L::all_set().lane(0));
                 }
             }
             let g = &mut self.groups[gi];
-            let out = control::outputs(g, &c);
-            control::apply(g, &out, Some(mask), false);
-            prime_oscillators(
-                g,
-                &self.tick.run,
-                tick_position(self.clock),
-                mask,
-                [true; 2],
+            // The priming runs on the lanes' own instructions: a note storm stays cheap.
+            L::native(
+                #[inline(always)]
+                || {
+                    let out = control::outputs(g, &c);
+                    control::apply(g, &out, Some(mask), false);
+                    prime_oscillators(g, run, pos, mask, [true; 2]);
+                },
             );
         }
     }
