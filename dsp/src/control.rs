@@ -288,6 +288,7 @@ pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: Optio
 /// Mask of lanes whose release or fade has reached silence.
 /// A lane whose level is not a number is finished too, so one broken voice cannot keep
 /// silencing the mix.
+#[inline(always)]
 pub fn finished<L: Lanes>(g: &VoiceGroup<L>) -> L {
     let releasing = stage_is(g.amp_stage, Stage::RELEASE).or(stage_is(g.amp_stage, Stage::FADE));
     // NaN ≠ NaN: the self-comparison mask is all-zero exactly for broken lanes.

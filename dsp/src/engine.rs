@@ -138,17 +138,6 @@ impl<L: Lanes> Synth for Engine<L> {
     }
 
     fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
-        L::native(
-            #[inline(always)]
-            || self.process_block(events, left, right),
-        );
-    }
-}
-
-impl<L: Lanes> Engine<L> {
-    /// [`Synth::process`], inlined down to the lane operations.
-    #[inline(always)]
-    fn process_block(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
         let _flush = FlushDenormals::new();
         let frames = left.len().min(right.len());
         let motion = self.globals.patch.motion;
@@ -177,18 +166,36 @@ impl<L: Lanes> Engine<L> {
             self.apply(&e.kind);
         }
     }
+}
 
+// The passes over the lane groups run through `Lanes::native` (`native3`, `native5` where
+// the arguments must stay parameters): each is a function of its own, compiled for the
+// lanes' instruction set (AVX2 for the lanes a portable build chooses at run time), with
+// everything below it inlined.
+impl<L: Lanes> Engine<L> {
     /// One run between events and ticks: the groups' samples, the mix and the output stage.
-    #[inline(always)]
     fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         self.tick.run.tick_pos = tick_position(self.clock);
         let run = &self.tick.run;
-        let levels = self.levels.for_run(run, n);
         // The accumulators are clear: each run drains them below.
         let used = self.lanes.len().div_ceil(L::WIDTH);
         let (acc_l, acc_r) = (&mut self.acc_l[..n], &mut self.acc_r[..n]);
-        render_groups(&mut self.groups[..used], run, levels, acc_l, acc_r);
+        let ramps = &mut self.levels;
+        let levels = L::native(
+            #[inline(always)]
+            || ramps.for_run(run, n),
+        );
+        let groups = &mut self.groups[..used];
+        L::native5(
+            #[inline(always)]
+            |groups, run, levels, acc_l, acc_r| render_groups(groups, run, levels, acc_l, acc_r),
+            groups,
+            run,
+            levels,
+            &mut *acc_l,
+            &mut *acc_r,
+        );
         L::drain_rows(acc_l, left);
         L::drain_rows(acc_r, right);
         self.non_finite += output_run(self.tick.gain, run.tick_pos, left, right);
@@ -196,18 +203,26 @@ impl<L: Lanes> Engine<L> {
 
     /// The control tick at this position: envelopes, LFOs, coefficients, finished voices
     /// and the interval's oscillator steps.
-    #[inline(always)]
     fn control_tick(&mut self) {
         self.globals.tick(&mut self.tick);
         let Tick { control, run, .. } = &mut self.tick;
         self.motion.tick(self.clock, control, run);
-        let used = self.lanes.len().div_ceil(L::WIDTH);
         // An oscillator that was silent (level 0) starts again from its held phase when the
         // interval's steps are taken, below. Levels change only here, before this position's
         // events, so a note starting now is primed after that, by its note-on.
         let on = oscillators_on(&self.tick.run);
         let restart = [0, 1].map(|i| on[i] && !self.oscillators_on[i]);
         self.oscillators_on = on;
+        L::native(
+            #[inline(always)]
+            || self.tick_groups(restart),
+        );
+    }
+
+    /// The control tick's pass over the groups (see [`Engine::control_tick`]).
+    #[inline(always)]
+    fn tick_groups(&mut self, restart: [bool; 2]) {
+        let used = self.lanes.len().div_ceil(L::WIDTH);
         let c = &self.tick.control;
         let mut any_finished = false;
         // Two groups at a time: their long chains (exp2 → tan → division) overlap.
@@ -237,8 +252,14 @@ impl<L: Lanes> Engine<L> {
         }
         // The interval's oscillator steps, at the pitches just worked out, for the lanes
         // still sounding.
-        let used = self.lanes.len().div_ceil(L::WIDTH);
-        render_oscillators(&mut self.groups[..used], &self.tick.run, restart);
+        let (used, run) = (self.lanes.len().div_ceil(L::WIDTH), &self.tick.run);
+        L::native3(
+            #[inline(always)]
+            |groups, run, restart| render_oscillators(groups, run, restart),
+            &mut self.groups[..used],
+            run,
+            restart,
+        );
     }
 
     /// Free lane `i`, moving the last sounding lane into its place to keep lanes packed.

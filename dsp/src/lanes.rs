@@ -32,15 +32,62 @@ pub trait Lanes:
     /// Number of voices side by side.
     const WIDTH: usize;
 
-    /// Run `f` with the instruction set these lanes are made of enabled, so that the kernels
-    /// `f` inlines compile to it: the AVX2 lanes a portable build chooses at run time need
-    /// this, the others just run `f`. Pass an `#[inline(always)]` closure, and keep what it
-    /// calls `#[inline(always)]` down to the lane operations (a call left out of line runs
-    /// its lane operations as calls).
+    /// Run `f` as a function of its own, compiled for the instruction set these lanes are
+    /// made of: the AVX2 lanes a portable build chooses at run time need this to become
+    /// single instructions, and the others get the same function boundary, so both paths
+    /// keep one structure. Pass an `#[inline(always)]` closure, and keep what it calls
+    /// `#[inline(always)]` down to the lane operations: a call left out of line runs its
+    /// lane operations as calls.
     #[inline(always)]
     fn native<R>(f: impl FnOnce() -> R) -> R {
-        f()
+        /// `f`, apart.
+        #[inline(never)]
+        fn apart<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        apart(f)
     }
+
+    /// [`Lanes::native`] for a pass over the groups, `f(a, b, c)`, whose arguments reach
+    /// the function apart as its own parameters. A closure's captures lose what the
+    /// compiler knows of parameters (references that do not alias), and with it the
+    /// hoisting of the patch's constants out of the sample loops: measured, 5 % more
+    /// instructions per block on the portable build.
+    #[inline(always)]
+    fn native3<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
+        /// `f(a, b, c)`, apart.
+        #[inline(never)]
+        fn apart<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
+            f(a, b, c)
+        }
+        apart(f, a, b, c)
+    }
+
+    /// [`Lanes::native3`] for passes of five arguments.
+    #[inline(always)]
+    fn native5<A, B, C, D, E, R>(
+        f: impl FnOnce(A, B, C, D, E) -> R,
+        a: A,
+        b: B,
+        c: C,
+        d: D,
+        e: E,
+    ) -> R {
+        /// `f(a, b, c, d, e)`, apart.
+        #[inline(never)]
+        fn apart<A, B, C, D, E, R>(
+            f: impl FnOnce(A, B, C, D, E) -> R,
+            a: A,
+            b: B,
+            c: C,
+            d: D,
+            e: E,
+        ) -> R {
+            f(a, b, c, d, e)
+        }
+        apart(f, a, b, c, d, e)
+    }
+
     /// Per-lane integer state for the noise generator.
     type Bits: Copy + Default + Send + Sync + 'static;
 
