@@ -54,8 +54,8 @@ impl SimdPath {
     }
 }
 
-/// The engine's lanes on one path.
-enum Lanes {
+/// The engine of one path.
+enum PathEngine {
     Portable(Engine<wide::f32x8>),
     #[cfg(target_arch = "x86_64")]
     Avx2(Engine<Avx8>),
@@ -63,16 +63,16 @@ enum Lanes {
 
 /// The SIMD engine: eight voices per register, on the fastest path the CPU runs.
 pub struct SimdEngine {
-    lanes: Lanes,
+    engine: PathEngine,
 }
 
-/// Run `$body` with `$engine` bound to the engine of whichever path `$lanes` holds.
+/// Run `$body` with `$engine` bound to the engine of whichever path `$which` holds.
 macro_rules! on_path {
-    ($lanes:expr, $engine:ident => $body:expr) => {
-        match $lanes {
-            Lanes::Portable($engine) => $body,
+    ($which:expr, $engine:ident => $body:expr) => {
+        match $which {
+            PathEngine::Portable($engine) => $body,
             #[cfg(target_arch = "x86_64")]
-            Lanes::Avx2($engine) => $body,
+            PathEngine::Avx2($engine) => $body,
         }
     };
 }
@@ -80,22 +80,22 @@ macro_rules! on_path {
 impl SimdEngine {
     /// An engine on `path`, or `None` if this CPU does not run it.
     pub fn on_path(sample_rate: f32, path: SimdPath) -> Option<Self> {
-        let lanes = match path {
-            SimdPath::Portable => Lanes::Portable(Engine::new(sample_rate)),
+        let engine = match path {
+            SimdPath::Portable => PathEngine::Portable(Engine::new(sample_rate)),
             // The AVX2 lanes are valid only on a CPU that has AVX2 (see `lanes::avx`).
             #[cfg(target_arch = "x86_64")]
-            SimdPath::Avx2 if path.available() => Lanes::Avx2(Engine::new(sample_rate)),
+            SimdPath::Avx2 if path.available() => PathEngine::Avx2(Engine::new(sample_rate)),
             SimdPath::Avx2 => return None,
         };
-        Some(Self { lanes })
+        Some(Self { engine })
     }
 
     /// The path this engine's voices run on.
     pub fn path(&self) -> SimdPath {
-        match self.lanes {
-            Lanes::Portable(_) => SimdPath::Portable,
+        match self.engine {
+            PathEngine::Portable(_) => SimdPath::Portable,
             #[cfg(target_arch = "x86_64")]
-            Lanes::Avx2(_) => SimdPath::Avx2,
+            PathEngine::Avx2(_) => SimdPath::Avx2,
         }
     }
 }
@@ -104,37 +104,64 @@ impl Synth for SimdEngine {
     fn new(sample_rate: f32) -> Self {
         let path = SimdPath::detect();
         Self::on_path(sample_rate, path).unwrap_or_else(|| Self {
-            lanes: Lanes::Portable(Engine::new(sample_rate)),
+            engine: PathEngine::Portable(Engine::new(sample_rate)),
         })
     }
     fn prepare(&mut self, sample_rate: f32) {
-        on_path!(&mut self.lanes, e => e.prepare(sample_rate))
+        on_path!(&mut self.engine, e => e.prepare(sample_rate))
     }
     fn reset(&mut self) {
-        on_path!(&mut self.lanes, e => e.reset())
+        on_path!(&mut self.engine, e => e.reset())
     }
     fn set_patch(&mut self, patch: &Patch) {
-        on_path!(&mut self.lanes, e => e.set_patch(patch))
+        on_path!(&mut self.engine, e => e.set_patch(patch))
     }
     fn set_transport(&mut self, transport: &Transport) {
-        on_path!(&mut self.lanes, e => e.set_transport(transport))
+        on_path!(&mut self.engine, e => e.set_transport(transport))
     }
     fn set_lane_receiver(&mut self, receiver: SnapshotReceiver) -> Option<SnapshotReceiver> {
-        on_path!(&mut self.lanes, e => e.set_lane_receiver(receiver))
+        on_path!(&mut self.engine, e => e.set_lane_receiver(receiver))
     }
     fn motion(&self) -> &LaneBank {
-        on_path!(&self.lanes, e => e.motion())
+        on_path!(&self.engine, e => e.motion())
     }
     fn motion_mut(&mut self) -> &mut LaneBank {
-        on_path!(&mut self.lanes, e => e.motion_mut())
+        on_path!(&mut self.engine, e => e.motion_mut())
     }
     fn active_voices(&self) -> usize {
-        on_path!(&self.lanes, e => e.active_voices())
+        on_path!(&self.engine, e => e.active_voices())
     }
     fn non_finite_samples(&self) -> u64 {
-        on_path!(&self.lanes, e => e.non_finite_samples())
+        on_path!(&self.engine, e => e.non_finite_samples())
     }
     fn process(&mut self, events: &[Event], left: &mut [f32], right: &mut [f32]) {
-        on_path!(&mut self.lanes, e => e.process(events, left, right))
+        on_path!(&mut self.engine, e => e.process(events, left, right))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_takes_the_fastest_path_the_cpu_runs() {
+        let avx2 = SimdPath::Avx2.available();
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(avx2, std::arch::is_x86_feature_detected!("avx2"));
+        let want = if avx2 && !cfg!(target_feature = "avx2") {
+            SimdPath::Avx2
+        } else {
+            SimdPath::Portable
+        };
+        assert_eq!(SimdPath::detect(), want);
+        assert_eq!(SimdEngine::new(48_000.0).path(), want);
+        // Re-preparing keeps the path; a path the CPU lacks is refused, never faked.
+        let mut engine = SimdEngine::new(48_000.0);
+        engine.prepare(96_000.0);
+        assert_eq!(engine.path(), want);
+        let made = SimdEngine::on_path(48_000.0, SimdPath::Avx2).map(|e| e.path());
+        assert_eq!(made, avx2.then_some(SimdPath::Avx2));
+        let portable = SimdEngine::on_path(48_000.0, SimdPath::Portable).map(|e| e.path());
+        assert_eq!(portable, Some(SimdPath::Portable));
     }
 }
