@@ -20,12 +20,18 @@ mod common;
 mod storms;
 mod trap;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use octolane_tests::{AudioProcessor, PluginHost, TempoMap, TimedEvent, Transport};
 use storms::{BLOCK, RATE, Storm};
 use trap::{TrapReport, run_forbidden};
 
 /// Blocks played unfiltered first.
 const WARM_UP: usize = 8;
+
+/// Lane states the main thread loads during a lane-swap storm's forbidden blocks.
+const LANE_LOADS: usize = 20;
 
 /// What the forbidden thread brings back (everything it owned, so nothing is freed there).
 struct Played {
@@ -83,8 +89,10 @@ fn with_lanes(state: &[u8], variant: usize) -> Vec<u8> {
 }
 
 /// [`play`], optionally with the main thread loading lane states (two alternating sets of
-/// eight 256-point lanes) as fast as it can meanwhile: every load sends eight snapshots that
-/// the audio thread swaps in. Returns the report and the number of loads.
+/// eight 256-point lanes) meanwhile: every load sends eight snapshots that the audio thread
+/// swaps in. The audio thread paces itself on the loads (spinning on an atomic, which makes
+/// no system call), so that [`LANE_LOADS`] of them land spread over its forbidden blocks
+/// however fast it renders. Returns the report and the number of loads.
 fn play_with(
     storm: Storm,
     telemetry: bool,
@@ -107,7 +115,8 @@ fn play_with(
     } else {
         Vec::new()
     };
-    let mut loads = 0usize;
+    let loads = Arc::new(AtomicUsize::new(0));
+    let loaded = loads.clone();
     let processor = host.activate(RATE, 1, BLOCK).unwrap();
     let (played, report) = run_forbidden(
         move |forbid| {
@@ -122,9 +131,16 @@ fn play_with(
                 forbid.now();
             }
             played.processor.start_processing().unwrap();
-            for b in 0..played.blocks.len() {
+            let (first, total) = (warm_up.unwrap_or(0), played.blocks.len());
+            for b in 0..total {
                 if Some(b) == warm_up {
                     forbid.now();
+                }
+                if lane_swaps && b > first {
+                    let due = (b - first) * LANE_LOADS / (total - first - 1).max(1);
+                    while loaded.load(Ordering::Acquire) < due {
+                        std::hint::spin_loop();
+                    }
                 }
                 let out = played
                     .processor
@@ -145,9 +161,10 @@ fn play_with(
         || {
             host.poll_main_thread();
             if !lane_states.is_empty() {
-                host.load_state(&lane_states[loads % 2])
+                let n = loads.load(Ordering::Relaxed);
+                host.load_state(&lane_states[n % 2])
                     .expect("lane state loads");
-                loads += 1;
+                loads.store(n + 1, Ordering::Release);
             }
         },
     );
@@ -161,7 +178,7 @@ fn play_with(
     host.deactivate(processor);
     assert_eq!(non_finite, 0, "non-finite output");
     assert!(peak > 1e-3, "the storm was not heard (peak {peak})");
-    (report, loads)
+    (report, loads.load(Ordering::Acquire))
 }
 
 fn assert_no_syscalls(storm: Storm, telemetry: bool) {
@@ -229,7 +246,7 @@ fn lane_swap_storm_makes_no_system_calls_with_telemetry_on_and_off() {
     for telemetry in [false, true] {
         let (report, loads) = play_with(Storm::Notes, telemetry, Some(WARM_UP), true);
         assert!(
-            loads >= 20,
+            loads >= LANE_LOADS,
             "only {loads} lane states were loaded during playback"
         );
         assert_eq!(
