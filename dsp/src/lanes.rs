@@ -8,6 +8,30 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+/// The [`Lanes`] methods `native`, `native3` and `native5` (see [`Lanes::native`]): each
+/// calls its `f` with its arguments through a function of its own that carries the
+/// attribute given first (`#[inline(never)]` for the trait's defaults, a target feature for
+/// the AVX2 lanes), called inside the block kind given next (`[]`, or `[unsafe]` for a
+/// target feature). Each method is named with its arguments, `fn native3(a: A, b: B, c: C);`.
+macro_rules! native_methods {
+    (#[$apart:meta] $call:tt $($(#[$doc:meta])* fn $name:ident $args:tt;)*) => {$(
+        native_methods!(@one #[$apart] $call $(#[$doc])* fn $name $args;);
+    )*};
+    (@one #[$apart:meta] [$($unsafe:tt)?] $(#[$doc:meta])*
+        fn $name:ident ($($a:ident: $A:ident),*);) => {
+        $(#[$doc])*
+        #[inline(always)]
+        fn $name<$($A,)* R>(f: impl FnOnce($($A),*) -> R, $($a: $A),*) -> R {
+            /// `f` with the arguments, apart.
+            #[$apart]
+            fn apart<$($A,)* R>(f: impl FnOnce($($A),*) -> R, $($a: $A),*) -> R {
+                f($($a),*)
+            }
+            $($unsafe)? { apart(f, $($a),*) }
+        }
+    };
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx;
 mod scalar;
@@ -32,60 +56,23 @@ pub trait Lanes:
     /// Number of voices side by side.
     const WIDTH: usize;
 
-    /// Run `f` as a function of its own, compiled for the instruction set these lanes are
-    /// made of: the AVX2 lanes a portable build chooses at run time need this to become
-    /// single instructions, and the others get the same function boundary, so both paths
-    /// keep one structure. Pass an `#[inline(always)]` closure, and keep what it calls
-    /// `#[inline(always)]` down to the lane operations: a call left out of line runs its
-    /// lane operations as calls.
-    #[inline(always)]
-    fn native<R>(f: impl FnOnce() -> R) -> R {
-        /// `f`, apart.
-        #[inline(never)]
-        fn apart<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        apart(f)
-    }
-
-    /// [`Lanes::native`] for a pass over the groups, `f(a, b, c)`, whose arguments reach
-    /// the function apart as its own parameters. A closure's captures lose what the
-    /// compiler knows of parameters (references that do not alias), and with it the
-    /// hoisting of the patch's constants out of the sample loops: measured, 5 % more
-    /// instructions per block on the portable build.
-    #[inline(always)]
-    fn native3<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
-        /// `f(a, b, c)`, apart.
-        #[inline(never)]
-        fn apart<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
-            f(a, b, c)
-        }
-        apart(f, a, b, c)
-    }
-
-    /// [`Lanes::native3`] for passes of five arguments.
-    #[inline(always)]
-    fn native5<A, B, C, D, E, R>(
-        f: impl FnOnce(A, B, C, D, E) -> R,
-        a: A,
-        b: B,
-        c: C,
-        d: D,
-        e: E,
-    ) -> R {
-        /// `f(a, b, c, d, e)`, apart.
-        #[inline(never)]
-        fn apart<A, B, C, D, E, R>(
-            f: impl FnOnce(A, B, C, D, E) -> R,
-            a: A,
-            b: B,
-            c: C,
-            d: D,
-            e: E,
-        ) -> R {
-            f(a, b, c, d, e)
-        }
-        apart(f, a, b, c, d, e)
+    native_methods! {
+        #[inline(never)] []
+        /// Run `f` as a function of its own, compiled for the instruction set these lanes
+        /// are made of: the AVX2 lanes a portable build chooses at run time need this to
+        /// become single instructions, and the others get the same function boundary, so
+        /// both paths keep one structure. Pass an `#[inline(always)]` closure, and keep what
+        /// it calls `#[inline(always)]` down to the lane operations: a call left out of
+        /// line runs its lane operations as calls.
+        fn native();
+        /// [`Lanes::native`] for a pass over the groups, `f(a, b, c)`, whose arguments
+        /// reach the function apart as its own parameters. A closure's captures lose what
+        /// the compiler knows of parameters (references that do not alias), and with it
+        /// the hoisting of the patch's constants out of the sample loops: measured, 5 %
+        /// more instructions per block on the portable build.
+        fn native3(a: A, b: B, c: C);
+        /// [`Lanes::native3`] for passes of five arguments.
+        fn native5(a: A, b: B, c: C, d: D, e: E);
     }
 
     /// Per-lane integer state for the noise generator.

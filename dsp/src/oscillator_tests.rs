@@ -2,6 +2,7 @@
 //! edge flags and corrections, the integer phase encoding, intervals and their carries,
 //! priming, and lane groups against lone oscillators.
 
+use super::edges::{mark_lanes, sign, trough_shift, wrap_lanes};
 use super::*;
 
 fn naive(wave: Waveform, p: f64, pw: f64) -> f64 {

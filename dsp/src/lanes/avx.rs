@@ -144,46 +144,11 @@ impl Lanes for Avx8 {
     const WIDTH: usize = 8;
     type Bits = Avx8Bits;
 
-    #[inline(always)]
-    fn native<R>(f: impl FnOnce() -> R) -> R {
-        /// `f`, under AVX2.
-        #[target_feature(enable = "avx2")]
-        fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        unsafe { with_avx2(f) }
-    }
-    #[inline(always)]
-    fn native3<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
-        /// `f(a, b, c)`, under AVX2.
-        #[target_feature(enable = "avx2")]
-        fn with_avx2<A, B, C, R>(f: impl FnOnce(A, B, C) -> R, a: A, b: B, c: C) -> R {
-            f(a, b, c)
-        }
-        unsafe { with_avx2(f, a, b, c) }
-    }
-    #[inline(always)]
-    fn native5<A, B, C, D, E, R>(
-        f: impl FnOnce(A, B, C, D, E) -> R,
-        a: A,
-        b: B,
-        c: C,
-        d: D,
-        e: E,
-    ) -> R {
-        /// `f(a, b, c, d, e)`, under AVX2.
-        #[target_feature(enable = "avx2")]
-        fn with_avx2<A, B, C, D, E, R>(
-            f: impl FnOnce(A, B, C, D, E) -> R,
-            a: A,
-            b: B,
-            c: C,
-            d: D,
-            e: E,
-        ) -> R {
-            f(a, b, c, d, e)
-        }
-        unsafe { with_avx2(f, a, b, c, d, e) }
+    native_methods! {
+        #[target_feature(enable = "avx2")] [unsafe]
+        fn native();
+        fn native3(a: A, b: B, c: C);
+        fn native5(a: A, b: B, c: C, d: D, e: E);
     }
 
     #[inline(always)]
