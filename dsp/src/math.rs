@@ -10,12 +10,12 @@ pub fn exp2<L: Lanes>(x: L) -> L {
     let whole = (x + L::splat(0.5)).floor();
     let f = x - whole; // −0.5 … 0.5
     let p = L::splat(1.540_353e-4);
-    let p = p * f + L::splat(1.333_355_8e-3);
-    let p = p * f + L::splat(9.618_129e-3);
-    let p = p * f + L::splat(5.550_411e-2);
-    let p = p * f + L::splat(0.240_226_5);
-    let p = p * f + L::splat(std::f32::consts::LN_2);
-    let p = p * f + L::splat(1.0);
+    let p = p.mul_add(f, L::splat(1.333_355_8e-3));
+    let p = p.mul_add(f, L::splat(9.618_129e-3));
+    let p = p.mul_add(f, L::splat(5.550_411e-2));
+    let p = p.mul_add(f, L::splat(0.240_226_5));
+    let p = p.mul_add(f, L::splat(std::f32::consts::LN_2));
+    let p = p.mul_add(f, L::splat(1.0));
     p * whole.exp2_int()
 }
 
@@ -24,11 +24,11 @@ pub fn exp2<L: Lanes>(x: L) -> L {
 fn sin_half_pi<L: Lanes>(theta: L) -> L {
     let t2 = theta * theta;
     let p = L::splat(-2.505_210_8e-8);
-    let p = p * t2 + L::splat(2.755_731_9e-6);
-    let p = p * t2 + L::splat(-1.984_127e-4);
-    let p = p * t2 + L::splat(8.333_333e-3);
-    let p = p * t2 + L::splat(-0.166_666_67);
-    let p = p * t2 + L::splat(1.0);
+    let p = p.mul_add(t2, L::splat(2.755_731_9e-6));
+    let p = p.mul_add(t2, L::splat(-1.984_127e-4));
+    let p = p.mul_add(t2, L::splat(8.333_333e-3));
+    let p = p.mul_add(t2, L::splat(-0.166_666_67));
+    let p = p.mul_add(t2, L::splat(1.0));
     p * theta
 }
 
@@ -53,12 +53,12 @@ pub fn sin_centered<L: Lanes>(t: L) -> L {
 pub fn tan<L: Lanes>(theta: L) -> L {
     let t2 = theta * theta;
     let c = L::splat(2.087_675_7e-9);
-    let c = c * t2 + L::splat(-2.755_732e-7);
-    let c = c * t2 + L::splat(2.480_158_7e-5);
-    let c = c * t2 + L::splat(-1.388_888_9e-3);
-    let c = c * t2 + L::splat(4.166_666_8e-2);
-    let c = c * t2 + L::splat(-0.5);
-    let c = c * t2 + L::splat(1.0);
+    let c = c.mul_add(t2, L::splat(-2.755_732e-7));
+    let c = c.mul_add(t2, L::splat(2.480_158_7e-5));
+    let c = c.mul_add(t2, L::splat(-1.388_888_9e-3));
+    let c = c.mul_add(t2, L::splat(4.166_666_8e-2));
+    let c = c.mul_add(t2, L::splat(-0.5));
+    let c = c.mul_add(t2, L::splat(1.0));
     sin_half_pi(theta) / c
 }
 
