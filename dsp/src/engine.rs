@@ -196,9 +196,15 @@ impl<L: Lanes> Engine<L> {
             &mut *acc_l,
             &mut *acc_r,
         );
-        L::drain_rows(acc_l, left);
-        L::drain_rows(acc_r, right);
-        self.non_finite += output_run(self.tick.gain, run.tick_pos, left, right);
+        let (gain, tick_pos) = (self.tick.gain, run.tick_pos);
+        self.non_finite += L::native_if_needed(
+            #[inline(always)]
+            || {
+                L::drain_rows(acc_l, left);
+                L::drain_rows(acc_r, right);
+                output_run::<L::Out8>(gain, tick_pos, left, right)
+            },
+        );
     }
 
     /// The control tick at this position: envelopes, LFOs, coefficients, finished voices

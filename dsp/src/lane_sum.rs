@@ -19,82 +19,129 @@ fn sum_row(row: f32x8) -> f32 {
 }
 
 /// Write the sum of each row's lanes into `out` (as many as both slices hold) and clear
-/// those rows, which leaves accumulators ready for the next run. Allocation-free, O(rows).
+/// those rows, which leaves accumulators ready for the next run: with the build's
+/// instructions, eight rows at a time where it targets AVX, four with SSE2.
+/// Allocation-free, O(rows).
 #[inline(always)]
 pub fn drain_rows(rows: &mut [f32x8], out: &mut [f32]) {
-    let n = rows.len().min(out.len());
-    let (rows, out) = (&mut rows[..n], &mut out[..n]);
-    #[cfg(target_arch = "x86_64")]
-    {
-        const BATCH: usize = batch::ROWS;
-        let mut rows = rows.chunks_exact_mut(BATCH);
-        let mut out = out.chunks_exact_mut(BATCH);
-        for (rows, out) in (&mut rows).zip(&mut out) {
-            // A whole batch is cleared as one fixed-size block, which stays inline.
-            if let Ok(rows) = <&mut [f32x8; BATCH]>::try_from(rows) {
-                out.copy_from_slice(&batch::sums(rows));
-                *rows = [f32x8::ZERO; BATCH];
-            }
-        }
-        let (rows, out) = (rows.into_remainder(), out.into_remainder());
-        if !rows.is_empty() {
-            let mut padded = [f32x8::ZERO; BATCH];
-            for (padded, row) in padded.iter_mut().zip(rows.iter_mut()) {
-                *padded = std::mem::take(row);
-            }
-            for (out, sum) in out.iter_mut().zip(batch::sums(&padded)) {
-                *out = sum;
-            }
-        }
-    }
+    // SAFETY: the build targets AVX, so every CPU it runs on has it.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+    unsafe {
+        drain_rows_avx(rows, out)
+    };
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "avx")))]
+    drain_batches(rows, out, sse::sums);
     #[cfg(not(target_arch = "x86_64"))]
     for (row, out) in rows.iter_mut().zip(out) {
         *out = sum_row(std::mem::take(row));
     }
 }
 
+/// [`drain_rows`] eight rows at a time in AVX registers, whatever the build targets (the
+/// mix of the AVX2 lanes a portable build chooses at run time), in the same order of
+/// additions. Its instructions become single AVX instructions where it is inlined into
+/// code compiled for AVX.
+///
+/// # Safety
+///
+/// The CPU must have AVX.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn drain_rows_avx(rows: &mut [f32x8], out: &mut [f32]) {
+    drain_batches(
+        rows,
+        out,
+        #[inline(always)]
+        // SAFETY: the caller guarantees AVX.
+        |rows| unsafe { avx::sums(rows) },
+    );
+}
+
+/// [`drain_rows`] with `sums`, which sums the lanes of `B` rows at once; a short batch at
+/// the end is padded with zero rows.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn drain_batches<const B: usize>(
+    rows: &mut [f32x8],
+    out: &mut [f32],
+    sums: impl Fn(&[f32x8; B]) -> [f32; B],
+) {
+    let n = rows.len().min(out.len());
+    let mut rows = rows[..n].chunks_exact_mut(B);
+    let mut out = out[..n].chunks_exact_mut(B);
+    for (rows, out) in (&mut rows).zip(&mut out) {
+        // A whole batch is cleared as one fixed-size block, which stays inline.
+        if let Ok(rows) = <&mut [f32x8; B]>::try_from(rows) {
+            out.copy_from_slice(&sums(rows));
+            *rows = [f32x8::ZERO; B];
+        }
+    }
+    let (rows, out) = (rows.into_remainder(), out.into_remainder());
+    if !rows.is_empty() {
+        let mut padded = [f32x8::ZERO; B];
+        for (padded, row) in padded.iter_mut().zip(rows.iter_mut()) {
+            *padded = std::mem::take(row);
+        }
+        for (out, sum) in out.iter_mut().zip(sums(&padded)) {
+            *out = sum;
+        }
+    }
+}
+
 /// Eight rows at once in one AVX register each.
-#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
-mod batch {
-    use safe_arch::{add_m256, m256, permute2z_m256, shuffle_m256, unpack_hi_m256, unpack_lo_m256};
+#[cfg(target_arch = "x86_64")]
+mod avx {
+    use std::arch::x86_64::*;
     use wide::f32x8;
 
-    /// Rows per batch.
-    pub const ROWS: usize = 8;
-
     /// The sums of eight rows.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must have AVX.
     #[inline(always)]
-    pub fn sums(rows: &[f32x8; ROWS]) -> [f32; ROWS] {
-        let r = rows.map(|row| m256(bytemuck::cast(row)));
-        // Rows k and k + 4 share a register: the low half gets row k's l0+l4 … l3+l7, the
-        // high half row k + 4's.
-        let halves = |a, b| add_m256(permute2z_m256::<0x20>(a, b), permute2z_m256::<0x31>(a, b));
-        let (a, b) = (halves(r[0], r[4]), halves(r[1], r[5]));
-        let (c, d) = (halves(r[2], r[6]), halves(r[3], r[7]));
-        // Per half: x0 + x2, then x1 + x3, of two rows, interleaved.
-        let ab = add_m256(unpack_lo_m256(a, b), unpack_hi_m256(a, b));
-        let cd = add_m256(unpack_lo_m256(c, d), unpack_hi_m256(c, d));
-        let evens = shuffle_m256::<0x44>(ab, cd);
-        let odds = shuffle_m256::<0xEE>(ab, cd);
-        bytemuck::cast(add_m256(evens, odds).0)
+    pub unsafe fn sums(rows: &[f32x8; 8]) -> [f32; 8] {
+        // SAFETY: `f32x8` and `__m256` are both eight `f32` lanes in 32 aligned bytes, and
+        // every bit pattern is valid for both; the intrinsics need AVX, which the caller
+        // guarantees.
+        unsafe {
+            let r = std::mem::transmute::<[f32x8; 8], [__m256; 8]>(*rows);
+            // Rows k and k + 4 share a register: the low half gets row k's l0+l4 … l3+l7,
+            // the high half row k + 4's.
+            #[inline(always)]
+            unsafe fn halves(a: __m256, b: __m256) -> __m256 {
+                // SAFETY: as for `sums`.
+                unsafe {
+                    _mm256_add_ps(
+                        _mm256_permute2f128_ps::<0x20>(a, b),
+                        _mm256_permute2f128_ps::<0x31>(a, b),
+                    )
+                }
+            }
+            let (a, b) = (halves(r[0], r[4]), halves(r[1], r[5]));
+            let (c, d) = (halves(r[2], r[6]), halves(r[3], r[7]));
+            // Per half: x0 + x2, then x1 + x3, of two rows, interleaved.
+            let ab = _mm256_add_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
+            let cd = _mm256_add_ps(_mm256_unpacklo_ps(c, d), _mm256_unpackhi_ps(c, d));
+            let evens = _mm256_shuffle_ps::<0x44>(ab, cd);
+            let odds = _mm256_shuffle_ps::<0xEE>(ab, cd);
+            std::mem::transmute::<__m256, [f32; 8]>(_mm256_add_ps(evens, odds))
+        }
     }
 }
 
 /// Four rows at once, each in two SSE registers.
 #[cfg(all(target_arch = "x86_64", not(target_feature = "avx")))]
-mod batch {
+mod sse {
     use safe_arch::{
         add_m128, m128, move_high_low_m128, move_low_high_m128, unpack_high_m128, unpack_low_m128,
     };
     use wide::f32x8;
 
-    /// Rows per batch.
-    pub const ROWS: usize = 4;
-
     /// The sums of four rows.
     #[inline(always)]
-    pub fn sums(rows: &[f32x8; ROWS]) -> [f32; ROWS] {
-        let halves: [[std::arch::x86_64::__m128; 2]; ROWS] = bytemuck::cast(*rows);
+    pub fn sums(rows: &[f32x8; 4]) -> [f32; 4] {
+        let halves: [[std::arch::x86_64::__m128; 2]; 4] = bytemuck::cast(*rows);
         // l0+l4 … l3+l7 of each row.
         let [a, b, c, d] = halves.map(|[low, high]| add_m128(m128(low), m128(high)));
         // x0 + x2, then x1 + x3, of two rows, interleaved.

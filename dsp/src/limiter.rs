@@ -1,9 +1,9 @@
 //! The output stage: master gain ramp and a soft limiter that is transparent below the knee
-//! and never goes past ±1.0, run eight output samples per `f32x8` in both engines.
+//! and never goes past ±1.0, run eight output samples at a time in both engines (in the
+//! lanes [`Lanes::Out8`] names).
 
 use crate::control::CONTROL_INTERVAL;
-use crate::lanes::Lanes;
-use wide::f32x8;
+use crate::lanes::{Lanes, Lanes8};
 
 /// Level where the limiter starts to bend the signal.
 pub const KNEE: f32 = 0.9;
@@ -32,7 +32,7 @@ pub fn soft_limit<L: Lanes>(x: L) -> L {
 /// The mix is drained straight into the output, so the run's samples are read and written
 /// where they lie. Allocation-free, O(samples).
 #[inline(always)]
-pub fn output_run(
+pub fn output_run<W: Lanes8>(
     (gain0, step): (f32, f32),
     tick_pos: usize,
     left: &mut [f32],
@@ -41,18 +41,18 @@ pub fn output_run(
     // A steady gain (the usual case) is the same in every sample: gain0 + 0 · position.
     let gain = |chunk: usize| {
         if step == 0.0 {
-            return f32x8::splat(gain0);
+            return W::splat(gain0);
         }
         let first = (tick_pos + chunk * 8) as f32;
-        let pos = f32x8::splat(first) + f32x8::from([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-        f32x8::splat(gain0) + f32x8::splat(step) * pos
+        let pos = W::splat(first) + W::from_array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        W::splat(gain0) + W::splat(step) * pos
     };
     let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
     let mut non_finite = 0;
     for out in [&mut left[..n], &mut right[..n]] {
         let (whole, rest) = out.as_chunks_mut::<8>();
         for (chunk, samples) in whole.iter_mut().enumerate() {
-            let (limited, broken) = limit_chunk(f32x8::from(*samples) * gain(chunk));
+            let (limited, broken) = limit_chunk(W::from_array(*samples) * gain(chunk));
             *samples = limited.to_array();
             non_finite += broken;
         }
@@ -60,7 +60,7 @@ pub fn output_run(
         if !rest.is_empty() {
             let mut padded = [0.0f32; 8];
             padded[..rest.len()].copy_from_slice(rest);
-            let (limited, broken) = limit_chunk(f32x8::from(padded) * gain(whole.len()));
+            let (limited, broken) = limit_chunk(W::from_array(padded) * gain(whole.len()));
             rest.copy_from_slice(&limited.to_array()[..rest.len()]);
             non_finite += broken;
         }
@@ -70,20 +70,21 @@ pub fn output_run(
 
 /// Limit eight gained samples and count how many were not finite.
 #[inline(always)]
-fn limit_chunk(x: f32x8) -> (f32x8, u64) {
+fn limit_chunk<W: Lanes8>(x: W) -> (W, u64) {
     let magnitude = x.abs();
     // Below the knee (the usual case) the limiter is the identity and every sample is finite
     // (NaN fails the comparison): skip the curve and the count.
-    if magnitude.le(f32x8::splat(KNEE)).to_bitmask() == 0xFF {
+    if magnitude.le(W::splat(KNEE)).bitmask() == 0xFF {
         return (x, 0);
     }
-    let finite = magnitude.le(f32x8::splat(f32::MAX)).to_bitmask();
+    let finite = magnitude.le(W::splat(f32::MAX)).bitmask();
     (soft_limit(x), u64::from((!finite & 0xFF).count_ones()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wide::f32x8;
 
     #[test]
     fn transparent_below_the_knee_and_bounded_above() {
@@ -108,7 +109,7 @@ mod tests {
         left[3] = f32::NAN;
         right[9] = f32::INFINITY;
         // Gain ramps 1, 1.5, 2, … from the run's first sample (5 after the tick).
-        let broken = output_run((-1.5, 0.5), 5, &mut left, &mut right);
+        let broken = output_run::<f32x8>((-1.5, 0.5), 5, &mut left, &mut right);
         assert_eq!(broken, 2);
         assert_eq!(left[0], 0.5);
         assert_eq!(left[1], 0.75);
@@ -126,7 +127,7 @@ mod tests {
         ];
         mix[1][13] = 3.0;
         let [mut left, mut right] = mix;
-        let broken = output_run((0.5, 0.0), 0, &mut left, &mut right);
+        let broken = output_run::<f32x8>((0.5, 0.0), 0, &mut left, &mut right);
         assert_eq!(broken, 0);
         for i in 0..CONTROL_INTERVAL {
             assert_eq!(left[i], mix[0][i] * 0.5, "left {i}");

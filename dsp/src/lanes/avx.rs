@@ -14,7 +14,7 @@
 //! it. Called anywhere else (setting up a patch) they are calls to the intrinsics, still
 //! correct on such a CPU.
 
-use super::Lanes;
+use super::{Lanes, Lanes8};
 use std::arch::x86_64::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -63,17 +63,18 @@ impl Avx8 {
             )
         }
     }
-    /// The eight lanes as an array.
-    #[inline(always)]
-    fn to_array(self) -> [f32; 8] {
-        // SAFETY: both are 32 bytes, and every bit pattern is a valid `f32`.
-        unsafe { std::mem::transmute::<__m256, [f32; 8]>(self.0) }
-    }
-    /// Eight lanes from an array.
+}
+
+impl Lanes8 for Avx8 {
     #[inline(always)]
     fn from_array(lanes: [f32; 8]) -> Self {
         // SAFETY: both are 32 bytes, and every bit pattern is a valid `__m256`.
         Self(unsafe { std::mem::transmute::<[f32; 8], __m256>(lanes) })
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f32; 8] {
+        // SAFETY: both are 32 bytes, and every bit pattern is a valid `f32`.
+        unsafe { std::mem::transmute::<__m256, [f32; 8]>(self.0) }
     }
 }
 
@@ -143,12 +144,18 @@ impl Neg for Avx8 {
 impl Lanes for Avx8 {
     const WIDTH: usize = 8;
     type Bits = Avx8Bits;
+    type Out8 = Avx8;
 
     native_methods! {
         #[target_feature(enable = "avx2")] [unsafe]
         fn native();
         fn native3(a: A, b: B, c: C);
         fn native5(a: A, b: B, c: C, d: D, e: E);
+    }
+
+    #[inline(always)]
+    fn native_if_needed<R>(f: impl FnOnce() -> R) -> R {
+        Self::native(f)
     }
 
     #[inline(always)]
@@ -276,8 +283,9 @@ impl Lanes for Avx8 {
         let rows = unsafe {
             std::slice::from_raw_parts_mut(rows.as_mut_ptr().cast::<wide::f32x8>(), rows.len())
         };
-        // The portable build's sums, so both paths add a row's lanes in the same order.
-        crate::lane_sum::drain_rows(rows, out);
+        // The sums of a build that targets AVX, which add a row's lanes in the order the
+        // portable build's do. SAFETY: the CPU has AVX (see the top of this file).
+        unsafe { crate::lane_sum::drain_rows_avx(rows, out) };
     }
     #[inline(always)]
     fn lane(self, index: usize) -> f32 {

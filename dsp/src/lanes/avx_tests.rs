@@ -1,6 +1,7 @@
 //! `Avx8` against the portable `f32x8`, operation by operation, bit for bit.
 
 use super::*;
+use crate::limiter::output_run;
 use wide::f32x8;
 
 /// Whether the CPU runs these lanes (every test here needs it, and says when it skips).
@@ -209,5 +210,31 @@ fn rows_drain_as_the_portable_rows_do() {
             avx.iter().all(|r| r.to_array() == [0.0; 8]),
             "{len} rows cleared"
         );
+    }
+}
+
+#[test]
+fn the_output_stage_limits_as_the_portable_one_does() {
+    if !runs() {
+        return;
+    }
+    // Quiet, loud and broken samples, under a steady and a ramping gain, in runs that end
+    // on a whole chunk and in the middle of one.
+    let samples: Vec<f32> = inputs().concat().iter().map(|x| x * 1.0e-3).collect();
+    for gain in [(0.8, 0.0), (0.5, 0.37), (2.0e6, -1.0e5)] {
+        for (len, tick_pos) in [(16, 0), (11, 5), (3, 13)] {
+            for start in (0..samples.len() - 2 * len).step_by(37) {
+                let (left, right) = (&samples[start..start + len], &samples[start + len..]);
+                let right = &right[..len];
+                let (mut al, mut ar) = (left.to_vec(), right.to_vec());
+                let (mut pl, mut pr) = (left.to_vec(), right.to_vec());
+                let broken_avx = output_run::<Avx8>(gain, tick_pos, &mut al, &mut ar);
+                let broken_portable = output_run::<f32x8>(gain, tick_pos, &mut pl, &mut pr);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(broken_avx, broken_portable, "{gain:?} {len} {start}");
+                assert_eq!(bits(&al), bits(&pl), "left {gain:?} {len} {start}");
+                assert_eq!(bits(&ar), bits(&pr), "right {gain:?} {len} {start}");
+            }
+        }
     }
 }

@@ -13,6 +13,8 @@ fn mask_f32(set: bool) -> f32 {
 impl Lanes for f32 {
     const WIDTH: usize = 1;
     type Bits = u32;
+    // The reference's output stage runs eight samples at a time, as the engine's does.
+    type Out8 = wide::f32x8;
 
     #[inline(always)]
     fn splat(value: f32) -> Self {

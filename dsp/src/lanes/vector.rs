@@ -1,6 +1,6 @@
 //! The engine's lanes: eight voices per `f32x8`, with the SSE2 fallbacks of the portable build.
 
-use super::Lanes;
+use super::{Lanes, Lanes8};
 use crate::noise;
 use wide::{f32x8, u32x8};
 
@@ -43,9 +43,21 @@ fn add_step_half(
     }
 }
 
+impl Lanes8 for f32x8 {
+    #[inline(always)]
+    fn from_array(lanes: [f32; 8]) -> Self {
+        f32x8::new(lanes)
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f32; 8] {
+        f32x8::to_array(self)
+    }
+}
+
 impl Lanes for f32x8 {
     const WIDTH: usize = 8;
     type Bits = u32x8;
+    type Out8 = f32x8;
 
     #[inline(always)]
     fn splat(value: f32) -> Self {
