@@ -19,18 +19,11 @@ fn sum_row(row: f32x8) -> f32 {
 }
 
 /// Write the sum of each row's lanes into `out` (as many as both slices hold) and clear
-/// those rows, which leaves accumulators ready for the next run: with the build's
-/// instructions, eight rows at a time where it targets AVX, four with SSE2.
-/// Allocation-free, O(rows).
+/// those rows, which leaves accumulators ready for the next run. Allocation-free, O(rows).
 #[inline(always)]
 pub fn drain_rows(rows: &mut [f32x8], out: &mut [f32]) {
-    // SAFETY: the build targets AVX, so every CPU it runs on has it.
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
-    unsafe {
-        drain_rows_avx(rows, out)
-    };
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "avx")))]
-    drain_batches(rows, out, sse::sums);
+    #[cfg(target_arch = "x86_64")]
+    drain_batches(rows, out, batch::sums);
     #[cfg(not(target_arch = "x86_64"))]
     for (row, out) in rows.iter_mut().zip(out) {
         *out = sum_row(std::mem::take(row));
@@ -105,7 +98,8 @@ mod avx {
         // every bit pattern is valid for both; the intrinsics need AVX, which the caller
         // guarantees.
         unsafe {
-            let r = std::mem::transmute::<[f32x8; 8], [__m256; 8]>(*rows);
+            // Read in place: a copy of the batch first measured 7 % slower at 8 voices.
+            let r = &*std::ptr::from_ref(rows).cast::<[__m256; 8]>();
             // Rows k and k + 4 share a register: the low half gets row k's l0+l4 … l3+l7,
             // the high half row k + 4's.
             #[inline(always)]
@@ -130,18 +124,48 @@ mod avx {
     }
 }
 
+/// Eight rows at once in one AVX register each.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+mod batch {
+    use safe_arch::{add_m256, m256, permute2z_m256, shuffle_m256, unpack_hi_m256, unpack_lo_m256};
+    use wide::f32x8;
+
+    /// Rows per batch.
+    pub const ROWS: usize = 8;
+
+    /// The sums of eight rows.
+    #[inline(always)]
+    pub fn sums(rows: &[f32x8; ROWS]) -> [f32; ROWS] {
+        let r = rows.map(|row| m256(bytemuck::cast(row)));
+        // Rows k and k + 4 share a register: the low half gets row k's l0+l4 … l3+l7, the
+        // high half row k + 4's.
+        let halves = |a, b| add_m256(permute2z_m256::<0x20>(a, b), permute2z_m256::<0x31>(a, b));
+        let (a, b) = (halves(r[0], r[4]), halves(r[1], r[5]));
+        let (c, d) = (halves(r[2], r[6]), halves(r[3], r[7]));
+        // Per half: x0 + x2, then x1 + x3, of two rows, interleaved.
+        let ab = add_m256(unpack_lo_m256(a, b), unpack_hi_m256(a, b));
+        let cd = add_m256(unpack_lo_m256(c, d), unpack_hi_m256(c, d));
+        let evens = shuffle_m256::<0x44>(ab, cd);
+        let odds = shuffle_m256::<0xEE>(ab, cd);
+        bytemuck::cast(add_m256(evens, odds).0)
+    }
+}
+
 /// Four rows at once, each in two SSE registers.
 #[cfg(all(target_arch = "x86_64", not(target_feature = "avx")))]
-mod sse {
+mod batch {
     use safe_arch::{
         add_m128, m128, move_high_low_m128, move_low_high_m128, unpack_high_m128, unpack_low_m128,
     };
     use wide::f32x8;
 
+    /// Rows per batch.
+    pub const ROWS: usize = 4;
+
     /// The sums of four rows.
     #[inline(always)]
-    pub fn sums(rows: &[f32x8; 4]) -> [f32; 4] {
-        let halves: [[std::arch::x86_64::__m128; 2]; 4] = bytemuck::cast(*rows);
+    pub fn sums(rows: &[f32x8; ROWS]) -> [f32; ROWS] {
+        let halves: [[std::arch::x86_64::__m128; 2]; ROWS] = bytemuck::cast(*rows);
         // l0+l4 … l3+l7 of each row.
         let [a, b, c, d] = halves.map(|[low, high]| add_m128(m128(low), m128(high)));
         // x0 + x2, then x1 + x3, of two rows, interleaved.
