@@ -127,12 +127,25 @@ pub fn advance<L: Lanes>(g: &mut VoiceGroup<L>, c: &ControlParams) {
     g.mod_level = level.min(L::splat(1.0)).max(floor);
     g.mod_stage = finish_attack(g.mod_stage, g.mod_level);
 
-    // Amp envelope runs per sample; its stage changes and segment constants are set here.
+    // Amp envelope runs per sample; its stage changes and segment constants are set here,
+    // from the level the last segment left (the kernel keeps it unclamped).
+    g.amp_level = amp_sounding(g.amp_level, g.amp_floor);
     g.amp_stage = finish_attack(g.amp_stage, g.amp_level);
     let (target, coef, floor) = segment(g.amp_stage, g.amp_level, &c.amp);
     g.amp_target = target;
     g.amp_coef = coef;
     g.amp_floor = floor;
+}
+
+/// The amp envelope's level as it sounds, from the level its segment's recurrence reached.
+/// The kernel steps a level without bounds, so that a sample waits on two operations of
+/// the previous one rather than four; the segment's bounds (1 above, `floor` below) apply
+/// to what it plays, and to the level a tick or a new segment takes up. Each segment heads
+/// past the bound it can reach and never turns back, so this is the level a recurrence
+/// clamped at every step would hold, to the bit.
+#[inline(always)]
+pub fn amp_sounding<L: Lanes>(level: L, floor: L) -> L {
+    level.min(L::splat(1.0)).max(floor)
 }
 
 #[inline(always)]

@@ -3,6 +3,7 @@
 //! turns these into the `ControlParams` every voice reads and the `RunParams` of the kernel.
 
 use crate::control::{ATTACK_TARGET, CONTROL_INTERVAL, ControlParams, EnvCoefs, RELEASE_TARGET};
+use crate::oscillator::Width;
 use crate::patch::{EnvPatch, Patch};
 use crate::render::RunParams;
 
@@ -322,8 +323,8 @@ impl Globals {
         out.run = RunParams {
             wave1: p.osc1.wave,
             wave2: p.osc2.wave,
-            pw1,
-            pw2,
+            width1: Width::new(pw1),
+            width2: Width::new(pw2),
             level1,
             level2,
             noise,

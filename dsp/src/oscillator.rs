@@ -105,6 +105,16 @@ impl<L: Lanes> Width<L> {
             shift: L::splat(f32::from_bits(units.wrapping_neg())),
         }
     }
+
+    /// A width worked out once (see [`Width::new`]) in every lane.
+    #[inline(always)]
+    pub fn splat(width: Width<f32>) -> Self {
+        Self {
+            pw: L::splat(width.pw),
+            mark: L::splat(width.mark),
+            shift: L::splat(width.shift),
+        }
+    }
 }
 
 /// What an oscillator steps by: its increment and the pulse width.

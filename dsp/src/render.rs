@@ -1,7 +1,7 @@
 //! The audio-rate kernel: oscillators → drive → filter → amp envelope → pan, for one lane
 //! group over a run of samples with fixed control values. Allocation-free, O(samples).
 
-use crate::control::CONTROL_INTERVAL;
+use crate::control::{CONTROL_INTERVAL, amp_sounding};
 use crate::lanes::Lanes;
 use crate::math::{SaturatorGains, saturate_scaled};
 use crate::oscillator::{Steps, Width, prime, render_interval};
@@ -19,10 +19,12 @@ pub struct RunParams {
     pub wave1: Waveform,
     /// Oscillator 2 waveform.
     pub wave2: Waveform,
-    /// Pulse widths.
-    pub pw1: f32,
-    /// Pulse width of oscillator 2.
-    pub pw2: f32,
+    /// Oscillator 1's pulse width in the forms the oscillator uses (worked out once per
+    /// tick, and kept while the width holds: from the width in cycles they take a division
+    /// of `f64`s).
+    pub width1: Width<f32>,
+    /// Oscillator 2's pulse width.
+    pub width2: Width<f32>,
     /// Oscillator 1 level at the control tick and its step per sample.
     pub level1: (f32, f32),
     /// Oscillator 2 level and step.
@@ -44,13 +46,17 @@ pub struct RunParams {
 /// One sample of a TPT state-variable filter (Zavalishin's trapezoidal integrators, in the
 /// form Andrew Simper gives) with coefficients (a1, a2, g) = (d, g·d, g),
 /// d = 1 / (1 + g(g + k)); returns (band, low). `s1`, `s2` are the integrator states.
+///
+/// The states' updates are arranged for the shortest recurrence, three fused steps from a
+/// state to its next value: band = (a1·s1 + a2·x) − a2·s2 (the input's term is off the
+/// chain), and s2' = 2·low − s2 = low + g·band. The direct forms, a2·(x − s2) + a1·s1 and
+/// 2·low − s2, took four; one lane group renders a whole voice's filter on this chain.
 #[inline(always)]
 fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, [a1, a2, g]: [L; 3]) -> (L, L) {
-    let band = a2.mul_add(x - *s2, a1 * *s1);
+    let band = a2.neg_mul_add(*s2, a1.mul_add(*s1, a2 * x));
     let low = g.mul_add(band, *s2);
-    let two = L::splat(2.0);
-    *s1 = band.mul_sub(two, *s1);
-    *s2 = low.mul_sub(two, *s2);
+    *s1 = band.mul_sub(L::splat(2.0), *s1);
+    *s2 = g.mul_add(band, low);
     (band, low)
 }
 
@@ -148,7 +154,7 @@ pub fn prime_oscillators<L: Lanes>(
     mask: L,
     which: [bool; 2],
 ) {
-    let width = [Width::new(run.pw1), Width::new(run.pw2)];
+    let width = [run.width1, run.width2].map(Width::splat);
     prime_with(g, run, &width, (first, mask), which);
 }
 
@@ -182,7 +188,7 @@ pub fn render_oscillators<L: Lanes>(
     run: &RunParams,
     restart: [bool; 2],
 ) {
-    let width = [Width::new(run.pw1), Width::new(run.pw2)];
+    let width = [run.width1, run.width2].map(Width::splat);
     let on = oscillators_on(run);
     let [go1, go2] = [0, 1].map(|i| on[i] && !restart[i]);
     for g in groups {
@@ -263,100 +269,157 @@ impl<L: Lanes> Carried<L> {
     }
 }
 
-/// The source of one group at slot `k` of the control interval: oscillators (read from
-/// their windows), noise and drive, the filter's input. The sample's levels are read where
-/// they lie: taken by value, the three were copied through the stack every sample (measured
-/// 5 % of the SIMD kernel's time).
-#[inline(always)]
-fn source_sample<L: Lanes>(
-    g: &VoiceGroup<L>,
-    st: &mut Carried<L>,
-    run: &RunParams,
-    c: &RunConsts<L>,
-    [lvl1, lvl2, lvln]: &SourceLevels<L>,
-    k: usize,
-) -> L {
-    let mut x = L::splat(0.0);
-    if run.level1 != (0.0, 0.0) {
-        x = g.window1[k].mul_add(*lvl1, x);
-    }
-    if run.level2 != (0.0, 0.0) {
-        x = g.window2[k].mul_add(*lvl2, x);
-    }
-    if run.noise != (0.0, 0.0) {
-        x = L::audio_noise(&mut st.noise, k).mul_add(*lvln, x);
-    }
-    if run.drive_in != 1.0 {
-        x = saturate_scaled(x, c.drive);
-    }
-    x
+/// A filter mode as a type: each mode's kernel is a loop of its own, with no test of the
+/// mode in its samples. (Kernels that run on lanes chosen at run time must be inlined
+/// whole into the function compiled for those lanes, so the mode is not a closure, which
+/// could stay a call.)
+trait Response {
+    /// The mode.
+    const MODE: FilterMode;
 }
 
-/// Filter, amp envelope and pan of one group's source sample `x`: the voices'
-/// contributions to the left and right mix.
+macro_rules! responses {
+    ($($mode:ident),*) => {
+        $(
+            #[doc = concat!("The ", stringify!($mode), " response.")]
+            struct $mode;
+            impl Response for $mode {
+                const MODE: FilterMode = FilterMode::$mode;
+            }
+        )*
+    };
+}
+
+responses!(Lp12, Lp24, Bp, Hp, Notch);
+
+/// The filter's output for input `x`: LP24 takes the Butterworth stage into the resonant
+/// one, every other mode picks its response from the resonant stage alone.
 #[inline(always)]
-fn shape_sample<L: Lanes>(
-    g: &VoiceGroup<L>,
-    st: &mut Carried<L>,
-    run: &RunParams,
-    c: &RunConsts<L>,
-    x: L,
-) -> (L, L, L) {
+fn filter<L: Lanes, R: Response>(g: &VoiceGroup<L>, st: &mut Carried<L>, x: L, k: L) -> L {
     let fa = [g.fa1, g.fa2, g.fa3];
-    let y = match run.mode {
+    match R::MODE {
         FilterMode::Lp24 => {
             let (_, low) = svf_step(x, &mut st.s1b, &mut st.s2b, [g.fb1, g.fb2, g.fb3]);
             svf_step(low, &mut st.s1a, &mut st.s2a, fa).1
         }
-        mode => svf_output(mode, x, svf_step(x, &mut st.s1a, &mut st.s2a, fa), c.k),
-    };
-    let env = (st.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
-    st.amp_level = env.min(L::splat(1.0)).max(g.amp_floor);
-    let v = y * st.amp_level;
-    let out = (v, st.gain_l, st.gain_r);
-    st.gain_l = st.gain_l + g.dgain_l;
-    st.gain_r = st.gain_r + g.dgain_r;
-    out
+        mode => svf_output(mode, x, svf_step(x, &mut st.s1a, &mut st.s2a, fa), k),
+    }
 }
 
-/// Render `K` groups side by side over the run, software-pipelined: each step computes the
-/// sources of the next sample while the filters work on the current one, so the two
-/// dependency chains (and those of the `K` groups) overlap instead of following each other.
+/// Where a run's filter inputs come from, for `K` groups: the oscillators' windows over
+/// the run's slots and each sample's source levels.
+struct RunSources<'a, L: Lanes, const K: usize> {
+    windows: [(&'a [L], &'a [L]); K],
+    levels: &'a [SourceLevels<L>],
+    tick_pos: usize,
+    drive: [L; 3],
+}
+
+impl<L: Lanes, const K: usize> RunSources<'_, L, K> {
+    /// The groups' filter inputs at sample `i` of the run: their oscillators' samples,
+    /// noise if `NOISE` (from the generators in `st`), drive if `DRIVE`.
+    #[inline(always)]
+    fn take<const NOISE: bool, const DRIVE: bool>(
+        &self,
+        i: usize,
+        st: &mut [Carried<L>; K],
+    ) -> [L; K] {
+        let [lvl1, lvl2, lvln] = &self.levels[i];
+        let mut x = [L::splat(0.0); K];
+        for ((x, st), (w1, w2)) in x.iter_mut().zip(st).zip(&self.windows) {
+            *x = w2[i].mul_add(*lvl2, w1[i] * *lvl1);
+            if NOISE {
+                *x = L::audio_noise(&mut st.noise, self.tick_pos + i).mul_add(*lvln, *x);
+            }
+            if DRIVE {
+                *x = saturate_scaled(*x, self.drive);
+            }
+        }
+        x
+    }
+}
+
+/// Render `K` groups side by side over the run, their dependency chains overlapping in each
+/// step: oscillators (read from their windows, both always: a silent one's window holds
+/// its last, finite samples, times level 0), noise if `NOISE`, drive if `DRIVE`, then the
+/// filter of mode `R`, the amp envelope and pan, each voice's output added into the
+/// per-lane accumulators. The choices are the caller's, made once per run: tested in every
+/// sample, they cost the AVX2 kernel a fifth of its instructions. The sources of a sample
+/// are taken `D` steps before its filter needs them, so that the processor works on the
+/// filters' recurrence and on sources of later samples at once.
 #[inline(always)]
-fn render_set<L: Lanes, const K: usize>(
+fn render_set<
+    L: Lanes,
+    const K: usize,
+    const D: usize,
+    const NOISE: bool,
+    const DRIVE: bool,
+    R: Response,
+>(
     mut set: [&mut VoiceGroup<L>; K],
     run: &RunParams,
     c: &RunConsts<L>,
     levels: &[SourceLevels<L>],
-    acc_l: &mut [L],
-    acc_r: &mut [L],
+    (acc_l, acc_r): (&mut [L], &mut [L]),
 ) {
-    let Some(first) = levels.first() else {
-        return;
-    };
+    let n = levels
+        .len()
+        .min(acc_l.len())
+        .min(acc_r.len())
+        .min(CONTROL_INTERVAL);
+    let (levels, acc_l, acc_r) = (&levels[..n], &mut acc_l[..n], &mut acc_r[..n]);
     let mut st = set.each_ref().map(|g| Carried::of(g));
-    let mut x = [L::splat(0.0); K];
-    for ((g, st), x) in set.iter().zip(&mut st).zip(&mut x) {
-        *x = source_sample(g, st, run, c, first, run.tick_pos);
+    let slots = run.tick_pos..run.tick_pos + n;
+    let sources = RunSources {
+        windows: set
+            .each_ref()
+            .map(|g| (&g.window1[slots.clone()], &g.window2[slots.clone()])),
+        levels,
+        tick_pos: run.tick_pos,
+        drive: c.drive,
+    };
+    // Software-pipelined: each step takes the sources of the sample `D` ahead while the
+    // filters work on the current one.
+    let mut xs = [[L::splat(0.0); K]; CONTROL_INTERVAL];
+    for (i, x) in xs.iter_mut().enumerate().take(D.min(n)) {
+        *x = sources.take::<NOISE, DRIVE>(i, &mut st);
     }
-    let last = levels.len() - 1;
     for (i, (out_l, out_r)) in acc_l.iter_mut().zip(acc_r.iter_mut()).enumerate() {
-        let mut next = [L::splat(0.0); K];
-        if i < last {
-            for ((g, st), next) in set.iter().zip(&mut st).zip(&mut next) {
-                let k = run.tick_pos + i + 1;
-                *next = source_sample(g, st, run, c, &levels[i + 1], k);
-            }
+        if i + D < n {
+            xs[i + D] = sources.take::<NOISE, DRIVE>(i + D, &mut st);
         }
-        for ((g, st), x) in set.iter().zip(&mut st).zip(x) {
-            let (v, gain_l, gain_r) = shape_sample(g, st, run, c, x);
-            *out_l = v.mul_add(gain_l, *out_l);
-            *out_r = v.mul_add(gain_r, *out_r);
+        for ((g, st), x) in set.iter().zip(&mut st).zip(xs[i]) {
+            let y = filter::<L, R>(g, st, x, c.k);
+            // The level steps unclamped (see `control::amp_sounding`): its recurrence is
+            // two operations long instead of four.
+            st.amp_level = (st.amp_level - g.amp_target).mul_add(g.amp_coef, g.amp_target);
+            let v = y * amp_sounding(st.amp_level, g.amp_floor);
+            *out_l = v.mul_add(st.gain_l, *out_l);
+            *out_r = v.mul_add(st.gain_r, *out_r);
+            st.gain_l = st.gain_l + g.dgain_l;
+            st.gain_r = st.gain_r + g.dgain_r;
         }
-        x = next;
     }
     for (g, st) in set.iter_mut().zip(st) {
         st.store(g);
+    }
+}
+
+/// [`render_set`] with the run's filter mode.
+#[inline(always)]
+fn render_mode<L: Lanes, const K: usize, const D: usize, const NOISE: bool, const DRIVE: bool>(
+    set: [&mut VoiceGroup<L>; K],
+    run: &RunParams,
+    c: &RunConsts<L>,
+    levels: &[SourceLevels<L>],
+    acc: (&mut [L], &mut [L]),
+) {
+    match run.mode {
+        FilterMode::Lp12 => render_set::<L, K, D, NOISE, DRIVE, Lp12>(set, run, c, levels, acc),
+        FilterMode::Lp24 => render_set::<L, K, D, NOISE, DRIVE, Lp24>(set, run, c, levels, acc),
+        FilterMode::Bp => render_set::<L, K, D, NOISE, DRIVE, Bp>(set, run, c, levels, acc),
+        FilterMode::Hp => render_set::<L, K, D, NOISE, DRIVE, Hp>(set, run, c, levels, acc),
+        FilterMode::Notch => render_set::<L, K, D, NOISE, DRIVE, Notch>(set, run, c, levels, acc),
     }
 }
 
@@ -374,23 +437,47 @@ pub fn render_groups<L: Lanes>(
     acc_r: &mut [L],
 ) {
     let c = RunConsts::new(run);
+    match (run.noise != (0.0, 0.0), run.drive_in != 1.0) {
+        (false, false) => render_all::<L, false, false>(groups, run, &c, levels, (acc_l, acc_r)),
+        (false, true) => render_all::<L, false, true>(groups, run, &c, levels, (acc_l, acc_r)),
+        (true, false) => render_all::<L, true, false>(groups, run, &c, levels, (acc_l, acc_r)),
+        (true, true) => render_all::<L, true, true>(groups, run, &c, levels, (acc_l, acc_r)),
+    }
+}
+
+/// How many samples ahead a SIMD group's sources are taken (see [`render_set`]). One
+/// group's sample is a long chain from the windows through noise, drive and both filter
+/// stages to the mix; three ahead measured 3–5 % faster than one with AVX2 and SSE2 at
+/// 8 voices, and no different from five. A scalar pair has the other voice's chains to
+/// overlap and takes its sources one sample ahead.
+const SIMD_AHEAD: usize = 3;
+
+/// [`render_groups`] with the run's sources chosen.
+#[inline(always)]
+fn render_all<L: Lanes, const NOISE: bool, const DRIVE: bool>(
+    groups: &mut [VoiceGroup<L>],
+    run: &RunParams,
+    c: &RunConsts<L>,
+    levels: &[SourceLevels<L>],
+    (acc_l, acc_r): (&mut [L], &mut [L]),
+) {
     // A SIMD group has independent work enough in its lanes, and a pair of them would not
     // fit the registers (SSE2 holds every f32x8 in two of its sixteen): measured, groups
     // alone are as fast with AVX2 and 4 % faster with SSE2. A scalar voice is one long
     // dependency chain, so the reference pairs voices.
     if L::WIDTH > 1 {
         for g in groups {
-            render_set([g], run, &c, levels, acc_l, acc_r);
+            render_mode::<L, 1, SIMD_AHEAD, NOISE, DRIVE>([g], run, c, levels, (acc_l, acc_r));
         }
         return;
     }
     let mut pairs = groups.chunks_exact_mut(2);
     for pair in &mut pairs {
         let [a, b] = pair else { continue };
-        render_set([a, b], run, &c, levels, acc_l, acc_r);
+        render_mode::<L, 2, 1, NOISE, DRIVE>([a, b], run, c, levels, (acc_l, acc_r));
     }
     for g in pairs.into_remainder() {
-        render_set([g], run, &c, levels, acc_l, acc_r);
+        render_mode::<L, 1, 1, NOISE, DRIVE>([g], run, c, levels, (acc_l, acc_r));
     }
 }
 

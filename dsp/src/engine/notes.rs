@@ -82,6 +82,7 @@ impl<L: Lanes> Engine<L> {
         info.sustained = false;
         let release = self.tick.control.amp.release;
         let (g, l) = self.lane_mut(i);
+        settle_amp_lane(g, l);
         g.amp_stage.set_lane(l, Stage::RELEASE);
         g.amp_target.set_lane(l, control::RELEASE_TARGET);
         g.amp_coef.set_lane(l, release);
@@ -97,6 +98,7 @@ impl<L: Lanes> Engine<L> {
             }
             self.lanes[i].fading = true;
             let (g, l) = self.lane_mut(i);
+            settle_amp_lane(g, l);
             g.amp_stage.set_lane(l, Stage::FADE);
             g.amp_target.set_lane(l, control::RELEASE_TARGET);
             g.amp_coef.set_lane(l, fade);
@@ -295,6 +297,13 @@ impl<L: Lanes> Engine<L> {
             );
         }
     }
+}
+
+/// Bound lane `l`'s amp level by its segment (see [`control::amp_sounding`]) before a new
+/// segment starts from it.
+fn settle_amp_lane<L: Lanes>(g: &mut VoiceGroup<L>, l: usize) {
+    let level = control::amp_sounding(g.amp_level.lane(l), g.amp_floor.lane(l));
+    g.amp_level.set_lane(l, level);
 }
 
 fn finite_or(value: f32, fallback: f32) -> f32 {
