@@ -7,6 +7,7 @@ use crate::lanes::Lanes;
 use crate::math::{exp2, sin_cycles, tan};
 use crate::oscillator::increment_bits;
 use crate::patch::LfoWave;
+use crate::render::FILTER_OUTPUT_SCALE;
 use crate::voice_group::{Stage, VoiceGroup};
 
 /// Samples between control ticks.
@@ -200,9 +201,10 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
         .max(L::splat(1e-7))
 }
 
-/// The TPT state-variable coefficients (a1, a2, g) = (d, g·d, g), d = 1 / (1 + g(g + k)),
-/// of both filter stages for prewarped gain `g` (see `render::svf_step`): the resonant
-/// stage's damping `k` and the Butterworth stage's √2. One division serves both stages.
+/// The TPT state-variable coefficients (p, q, r) = (2d − 1, 2gd, 1 − 2g²d),
+/// d = 1 / (1 + g(g + k)), of both filter stages for prewarped gain `g` (see
+/// `render::svf_step`): the resonant stage's damping `k` and the Butterworth stage's √2.
+/// One division serves both stages.
 #[inline(always)]
 pub(crate) fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
     let one = L::splat(1.0);
@@ -211,7 +213,10 @@ pub(crate) fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
         g.mul_add(g + L::splat(std::f32::consts::SQRT_2), one),
     );
     let r = one / (qa * qb);
-    let coefs = |d: L| [d, g * d, g];
+    let coefs = |d: L| {
+        let q = (g + g) * d;
+        [d.mul_sub(L::splat(2.0), one), q, g.neg_mul_add(q, one)]
+    };
     (coefs(qb * r), coefs(qa * r))
 }
 
@@ -245,7 +250,9 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
     let one = L::splat(1.0);
     let vel_gain = one - L::splat(c.vel_sens) * (one - g.velocity);
     let tremolo = one - L::splat(c.lfo_amp) * (L::splat(0.5) - L::splat(0.5) * lfo);
-    let level = L::splat(c.unison_norm) * vel_gain * tremolo;
+    // The filter hands the voice on at `FILTER_OUTPUT_SCALE` times its value.
+    let norm = c.unison_norm / FILTER_OUTPUT_SCALE;
+    let level = L::splat(norm) * vel_gain * tremolo;
     let pan = (g.unison_pan * L::splat(c.width) + lfo * L::splat(c.lfo_pan) + L::splat(c.lane_pan))
         .max(-one)
         .min(one);

@@ -43,33 +43,43 @@ pub struct RunParams {
     pub tick_pos: usize,
 }
 
-/// One sample of a TPT state-variable filter (Zavalishin's trapezoidal integrators, in the
-/// form Andrew Simper gives) with coefficients (a1, a2, g) = (d, g·d, g),
-/// d = 1 / (1 + g(g + k)); returns (band, low). `s1`, `s2` are the integrator states.
+/// The filter's outputs come out this many times their value (see [`svf_step`] and
+/// [`filter`]); the voice gains a control tick works out are divided by it, exactly (a
+/// power of two), so the voices sound at their level.
+pub const FILTER_OUTPUT_SCALE: f32 = 4.0;
+
+/// One sample of a TPT state-variable filter (Zavalishin's trapezoidal integrators, as
+/// Andrew Simper gives them), in state-space form. With g the prewarped gain and
+/// d = 1 / (1 + g(g + k)), the coefficients (p, q, r) = (2d − 1, 2gd, 1 − 2g²d) step the
+/// integrator states `s1`, `s2` as
 ///
-/// The states' updates are arranged for the shortest recurrence, three fused steps from a
-/// state to its next value: band = (a1·s1 + a2·x) − a2·s2 (the input's term is off the
-/// chain), and s2' = 2·low − s2 = low + g·band. The direct forms, a2·(x − s2) + a1·s1 and
-/// 2·low − s2, took four; one lane group renders a whole voice's filter on this chain.
+/// s1' = p·s1 − q·(s2 − x),   s2' = q·s1 + x + r·(s2 − x),
+///
+/// and the outputs are band = (s1 + s1')/2, low = (s2 + s2')/2; this returns twice them,
+/// (s1 + s1', s2 + s2'). Simper's form (band = d·s1 + gd·(x − s2), low = s2 + g·band,
+/// s' = 2·output − s) is the same filter, but a state reached its next value through
+/// three fused steps there and two here, in four fused steps per stage instead of six:
+/// the voices' filters are a chain no width of SIMD shortens.
 #[inline(always)]
-fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, [a1, a2, g]: [L; 3]) -> (L, L) {
-    let band = a2.neg_mul_add(*s2, a1.mul_add(*s1, a2 * x));
-    let low = g.mul_add(band, *s2);
-    *s1 = band.mul_sub(L::splat(2.0), *s1);
-    *s2 = g.mul_add(band, low);
-    (band, low)
+fn svf_step<L: Lanes>(x: L, s1: &mut L, s2: &mut L, [p, q, r]: [L; 3]) -> (L, L) {
+    let u = *s2 - x;
+    let next1 = q.neg_mul_add(u, p * *s1);
+    let next2 = r.mul_add(u, q.mul_add(*s1, x));
+    let outputs = (*s1 + next1, *s2 + next2);
+    (*s1, *s2) = (next1, next2);
+    outputs
 }
 
-/// The response `mode` picks from one filter stage with damping `k`, given its input `x`
-/// and its (band, low) outputs: high = x − k·band − low, notch = x − k·band. (LP24 is two
-/// stages, see `shape_sample`; here it is taken as LP12.)
+/// The response `mode` picks from the resonant stage fed with `x2` = 2·x, given its
+/// outputs (4·band, 4·low): four times high = x − k·band − low or notch = x − k·band, band
+/// or low. (LP24 is two stages, see [`filter`]; here it is taken as LP12.)
 #[inline(always)]
-fn svf_output<L: Lanes>(mode: FilterMode, x: L, (band, low): (L, L), k: L) -> L {
+fn svf_output<L: Lanes>(mode: FilterMode, x2: L, (band4, low4): (L, L), k: L) -> L {
     match mode {
-        FilterMode::Lp12 | FilterMode::Lp24 => low,
-        FilterMode::Bp => band,
-        FilterMode::Hp => k.neg_mul_add(band, x - low),
-        FilterMode::Notch => k.neg_mul_add(band, x),
+        FilterMode::Lp12 | FilterMode::Lp24 => low4,
+        FilterMode::Bp => band4,
+        FilterMode::Hp => k.neg_mul_add(band4, (x2 + x2) - low4),
+        FilterMode::Notch => k.neg_mul_add(band4, x2 + x2),
     }
 }
 
@@ -292,17 +302,23 @@ macro_rules! responses {
 
 responses!(Lp12, Lp24, Bp, Hp, Notch);
 
-/// The filter's output for input `x`: LP24 takes the Butterworth stage into the resonant
-/// one, every other mode picks its response from the resonant stage alone.
+/// The filter's output for input `x`, [`FILTER_OUTPUT_SCALE`] times its value: LP24 takes
+/// the Butterworth stage into the resonant one, every other mode picks its response from
+/// the resonant stage alone. The resonant stage is always fed twice its input (the
+/// Butterworth stage's doubled low, or 2·x), so its states hold twice theirs in every mode
+/// and a change of mode finds them at the scale it expects.
 #[inline(always)]
 fn filter<L: Lanes, R: Response>(g: &VoiceGroup<L>, st: &mut Carried<L>, x: L, k: L) -> L {
     let fa = [g.fa1, g.fa2, g.fa3];
     match R::MODE {
         FilterMode::Lp24 => {
-            let (_, low) = svf_step(x, &mut st.s1b, &mut st.s2b, [g.fb1, g.fb2, g.fb3]);
-            svf_step(low, &mut st.s1a, &mut st.s2a, fa).1
+            let (_, low2) = svf_step(x, &mut st.s1b, &mut st.s2b, [g.fb1, g.fb2, g.fb3]);
+            svf_step(low2, &mut st.s1a, &mut st.s2a, fa).1
         }
-        mode => svf_output(mode, x, svf_step(x, &mut st.s1a, &mut st.s2a, fa), k),
+        mode => {
+            let x2 = x + x;
+            svf_output(mode, x2, svf_step(x2, &mut st.s1a, &mut st.s2a, fa), k)
+        }
     }
 }
 
@@ -447,8 +463,9 @@ pub fn render_groups<L: Lanes>(
 
 /// How many samples ahead a SIMD group's sources are taken (see [`render_set`]). One
 /// group's sample is a long chain from the windows through noise, drive and both filter
-/// stages to the mix; three ahead measured 3–5 % faster than one with AVX2 and SSE2 at
-/// 8 voices, and no different from five. A scalar pair has the other voice's chains to
+/// stages to the mix; three ahead measured 4–7 % faster than one at 8 voices on the AVX2
+/// lanes a portable build chooses at run time, no different in an x86-64-v3 build or with
+/// SSE2, and no different from five. A scalar pair has the other voice's chains to
 /// overlap and takes its sources one sample ahead.
 const SIMD_AHEAD: usize = 3;
 

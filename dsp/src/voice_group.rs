@@ -63,17 +63,17 @@ voice_group! {
     s1b,
     /// Second filter stage integrator 2.
     s2b,
-    /// Resonant stage a1 = d = 1 / (1 + g(g + k)), g = tan(π·fc/fs).
+    /// Resonant stage p = 2d − 1, d = 1 / (1 + g(g + k)), g = tan(π·fc/fs) (`svf_step`).
     fa1,
-    /// Resonant stage a2 = g·d.
+    /// Resonant stage q = 2gd.
     fa2,
-    /// Resonant stage a3 = g²·d.
+    /// Resonant stage r = 1 − 2g²d.
     fa3,
-    /// Butterworth (first LP24) stage a1 = 1 / (1 + g(g + √2)).
+    /// Butterworth (first LP24) stage p, with d = 1 / (1 + g(g + √2)).
     fb1,
-    /// Butterworth stage a2.
+    /// Butterworth stage q.
     fb2,
-    /// Butterworth stage a3.
+    /// Butterworth stage r.
     fb3,
     /// Amp envelope level, 0…1.
     amp_level,
