@@ -118,15 +118,32 @@ impl<L: Lanes> LevelRamps<L> {
     }
 
     /// Rewrite the entries of a run whose levels ramp or have changed (all of them when
-    /// the new levels hold).
+    /// the new levels hold). Out of line, to keep the steady path small, and so in a
+    /// function apart of the lanes' own (`Lanes::native`): left to the caller's boundary,
+    /// the run-time AVX2 lanes' splats became calls, 48 of them per ramping run.
     #[inline(never)]
     fn fill(&mut self, run: &RunParams, ramps: [(f32, f32); 3], n: usize) {
-        let steady = ramps.iter().all(|&(_, step)| step == 0.0);
-        let ramp = |(start, step): (f32, f32), i: usize| start + step * (run.tick_pos + i) as f32;
+        L::native(
+            #[inline(always)]
+            || self.fill_entries(run, ramps, n),
+        );
+    }
+
+    /// The body of [`LevelRamps::fill`].
+    #[inline(always)]
+    fn fill_entries(&mut self, run: &RunParams, ramps: [(f32, f32); 3], n: usize) {
+        // Plain loops: `array::map` and iterator closures would stay calls here.
+        let mut steady = true;
+        for (_, step) in ramps {
+            steady &= step == 0.0;
+        }
         // Steady levels fill every entry, for the runs that follow.
         let filled = if steady { CONTROL_INTERVAL } else { n };
         for (i, levels) in self.levels[..filled].iter_mut().enumerate() {
-            *levels = ramps.map(|level| L::splat(ramp(level, i)));
+            let pos = (run.tick_pos + i) as f32;
+            for (level, (start, step)) in levels.iter_mut().zip(ramps) {
+                *level = L::splat(start + step * pos);
+            }
         }
         self.steady = steady.then_some(ramps);
     }
