@@ -6,7 +6,8 @@
 //! (`SimdPath::detect`); where that is the run-time AVX2 choice, the build's own `f32x8`
 //! path is timed in the same turns and gets a table of its own. With
 //! `OCTOLANE_TRACE_SECONDS` it prints instead a trace of the SIMD engine's and the
-//! reference's block times, half a second per line, for hosts whose speed changes.
+//! reference's block times, half a second per line, for hosts whose speed changes (with
+//! `OCTOLANE_MOVING_LEVELS`, while both oscillators' levels move every block).
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use octolane_dsp::{
@@ -163,6 +164,20 @@ fn block_times(engines: &mut [Warm], budget: Duration) -> Vec<Vec<f64>> {
 fn trace(voices: usize, seconds: f64) {
     let (mut simd, mut simd_l, mut simd_r) = warmed(simd_engine(), voices);
     let (mut scalar, mut scalar_l, mut scalar_r) = warmed(ScalarEngine::new(SAMPLE_RATE), voices);
+    // With `OCTOLANE_MOVING_LEVELS`, both oscillators' levels move before every block (set
+    // outside the timed part), as under a knob or automation: the source levels then ramp
+    // through every run.
+    let moving = std::env::var_os("OCTOLANE_MOVING_LEVELS").is_some();
+    let mut blocks = [0usize; 2];
+    let mut move_levels = |engine: &mut dyn Synth, which: usize| {
+        if moving {
+            let mut patch = bench_patch();
+            let up = blocks[which].is_multiple_of(2);
+            (patch.osc1.level, patch.osc2.level) = if up { (0.7, 0.4) } else { (0.5, 0.6) };
+            engine.set_patch(&patch);
+            blocks[which] += 1;
+        }
+    };
     let start = Instant::now();
     let mut windows: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
     while start.elapsed().as_secs_f64() < seconds {
@@ -171,12 +186,14 @@ fn trace(voices: usize, seconds: f64) {
             windows.resize_with(window + 1, Default::default);
         }
         let (simd_times, scalar_times) = &mut windows[window];
+        move_levels(&mut scalar, 0);
         time_block(&mut scalar, &mut scalar_l, &mut scalar_r, scalar_times);
         let owed = *scalar_times.last().unwrap_or(&0.0);
         // The first SIMD block after a scalar one runs on caches the scalar engine used; the
         // medians and the fastest blocks below pass over it.
         let mut spent = 0.0;
         while spent < owed {
+            move_levels(&mut simd, 1);
             time_block(&mut simd, &mut simd_l, &mut simd_r, simd_times);
             spent += simd_times.last().map_or(owed, |t| t.max(1e-9));
         }
