@@ -496,8 +496,9 @@ fn render_all<L: Lanes, const NOISE: bool, const DRIVE: bool>(
     (acc_l, acc_r): (&mut [L], &mut [L]),
 ) {
     // A SIMD group has independent work enough in its lanes, and a pair of them would not
-    // fit the registers (SSE2 holds every f32x8 in two of its sixteen): measured, groups
-    // alone are as fast with AVX2 and 4 % faster with SSE2. A scalar voice is one long
+    // fit the registers (SSE2 holds every f32x8 in two of its sixteen): measured in session
+    // 18, pairs (sources two ahead) ran 6 % slower on the run-time AVX2 path at 64 and 256
+    // voices and no faster with SSE2 or in an x86-64-v3 build. A scalar voice is one long
     // dependency chain, so the reference pairs voices.
     if L::WIDTH > 1 {
         for g in groups {
