@@ -7,7 +7,7 @@ use crate::lanes::Lanes;
 use crate::math::{exp2, sin_cycles, tan};
 use crate::oscillator::increment_bits;
 use crate::patch::LfoWave;
-use crate::render::FILTER_OUTPUT_SCALE;
+use crate::svf::{FILTER_OUTPUT_SCALE, svf_coefs};
 use crate::voice_group::{Stage, VoiceGroup};
 
 /// Samples between control ticks.
@@ -199,25 +199,6 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
     (hz * L::splat(c.inv_sr))
         .min(L::splat(0.45))
         .max(L::splat(1e-7))
-}
-
-/// The TPT state-variable coefficients (p, q, r) = (2d − 1, 2gd, 1 − 2g²d),
-/// d = 1 / (1 + g(g + k)), of both filter stages for prewarped gain `g` (see
-/// `render::svf_step`): the resonant stage's damping `k` and the Butterworth stage's √2.
-/// One division serves both stages.
-#[inline(always)]
-pub(crate) fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
-    let one = L::splat(1.0);
-    let (qa, qb) = (
-        g.mul_add(g + k, one),
-        g.mul_add(g + L::splat(std::f32::consts::SQRT_2), one),
-    );
-    let r = one / (qa * qb);
-    let coefs = |d: L| {
-        let q = (g + g) * d;
-        [d.mul_sub(L::splat(2.0), one), q, g.neg_mul_add(q, one)]
-    };
-    (coefs(qb * r), coefs(qa * r))
 }
 
 /// Compute the per-lane control values from the group's current state. Pure, O(1).
