@@ -130,6 +130,12 @@ pub trait Lanes:
     /// Lane-wise wrapping addition of the lanes' bits read as `i32` (the oscillators' integer
     /// phases, see `oscillator`).
     fn add_bits(self, other: Self) -> Self;
+    /// Lane-wise wrapping multiplication of the lanes' bits read as `i32`.
+    fn mul_bits(self, other: Self) -> Self;
+    /// Lane-wise wrapping subtraction of the lanes' bits read as `i32`.
+    fn sub_bits(self, other: Self) -> Self;
+    /// The OR of every lane's bits: for lanes of bit sets, the bits set in any lane.
+    fn or_lanes(self) -> u32;
     /// `self & !other` on the lanes' bits.
     fn but_not(self, other: Self) -> Self;
     /// Every bit of each lane set to the lane's sign bit: of bits read as `i32`, the mask of

@@ -20,9 +20,9 @@
 //! the lane's bits, and it advances by a whole number of 2⁻³² cycles per sample with
 //! wrapping addition: exact, so no rounding drifts a pitch or moves an edge. The half-cycle
 //! offset puts the cycle's end where the `i32` overflows from positive to negative, so a
-//! wrap is the sign bit of `next & !phase`: one operation. A mark at m (the pulse width, or
-//! the triangle's trough) is found the same way on the phase minus m. The naive saw is the
-//! phase converted to a float, scaled.
+//! wrap is a step whose `i32` falls (`next < phase`): one comparison. A mark at m (the
+//! pulse width, or the triangle's trough) is found the same way on the phase minus m. The
+//! naive saw is the phase converted to a float, scaled.
 //!
 //! Edges are found with the same integer comparisons that make the naive waveform, so every
 //! jump of the naive waveform gets exactly one correction.
@@ -38,7 +38,7 @@
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
 use crate::patch::Waveform;
-use waves::run_steps;
+use waves::{batch_intervals, run_steps};
 
 mod edges;
 mod waves;
@@ -128,6 +128,17 @@ pub struct Steps<L> {
     pub width: Width<L>,
 }
 
+/// One oscillator of a lane group as a pass over the groups reaches it: its phase, its
+/// window and what it steps by.
+pub struct OscillatorState<'a, L> {
+    /// The phase of the next step.
+    pub phase: &'a mut L,
+    /// The window of coming samples.
+    pub window: &'a mut Window<L>,
+    /// The increment and the pulse width.
+    pub steps: Steps<L>,
+}
+
 /// Move an oscillator's window on to the control interval that starts now and take the
 /// interval's steps into it. The first slots take what the previous interval left past its
 /// end (its last two steps, complete but for the taps of this interval's first edges, and
@@ -140,6 +151,37 @@ pub fn render_interval<L: Lanes>(
     steps: Steps<L>,
     window: &mut Window<L>,
 ) {
+    render_intervals(
+        wave,
+        &mut [(phase, window)],
+        #[inline(always)]
+        |(phase, window): &mut (&mut L, &mut Window<L>)| OscillatorState::<L> {
+            phase,
+            window,
+            steps,
+        },
+    );
+}
+
+/// [`render_interval`] for the oscillators `osc` picks out of `groups`, a few at a time:
+/// each batch's corrections run in one pass after the naive waveforms of all its
+/// oscillators. The samples are the same as one oscillator at a time. Allocation-free,
+/// O(groups × (`CONTROL_INTERVAL` + edges)).
+#[inline(always)]
+pub fn render_intervals<L: Lanes, G>(
+    wave: Waveform,
+    groups: &mut [G],
+    osc: impl Fn(&mut G) -> OscillatorState<'_, L>,
+) {
+    for batch in groups.chunks_mut(waves::BATCH) {
+        batch_intervals(wave, batch, &osc);
+    }
+}
+
+/// Move a window on to the interval that starts now: the slots past the last one carry to
+/// the front, and the rest are cleared for the interval's steps.
+#[inline(always)]
+fn move_on<L: Lanes>(window: &mut Window<L>) {
     // Element by element: the slices' library calls cost more than these few moves.
     for k in 0..CARRY {
         window[k] = window[k + CONTROL_INTERVAL];
@@ -147,8 +189,6 @@ pub fn render_interval<L: Lanes>(
     for slot in &mut window[MAX_STEPS..] {
         *slot = L::splat(0.0);
     }
-    let at = (LOOKAHEAD, CONTROL_INTERVAL, CARRY - LOOKAHEAD);
-    run_steps(wave, phase, steps, window, at);
 }
 
 /// (Re)start an oscillator whose phase is `phase` at slot `first` of the current interval's

@@ -2,7 +2,7 @@
 //! edge flags and corrections, the integer phase encoding, intervals and their carries,
 //! priming, and lane groups against lone oscillators.
 
-use super::edges::{mark_lanes, sign, trough_shift, wrap_lanes};
+use super::edges::{crossing_mask, sign, trough_shift};
 use super::*;
 
 fn naive(wave: Waveform, p: f64, pw: f64) -> f64 {
@@ -119,10 +119,14 @@ fn flags_are_the_crossings_and_the_naive_waveform_changes_side_with_them() {
                 let passed = (phi < mark && mark <= phi + d) || (wrap && mark <= phi + d - cycle);
                 let found = |mask: f32| mask.bitmask() != 0;
                 let at = format!("φ {phi}, d {d}, mark {mark}");
-                assert_eq!(found(wrap_lanes(phase, next)), wrap, "{at}");
+                assert_eq!(found(crossing_mask(phase, next, 0.0)), wrap, "{at}");
                 // The wrap is the mark at the cycle's end, as the oscillator lists it.
-                assert_eq!(found(mark_lanes(phase, next, 0.0)), wrap, "{at}");
-                assert_eq!(found(mark_lanes(phase, next, width.shift)), passed, "{at}");
+                assert_eq!(found(crossing_mask(phase, next, 0.0)), wrap, "{at}");
+                assert_eq!(
+                    found(crossing_mask(phase, next, width.shift)),
+                    passed,
+                    "{at}"
+                );
                 assert_eq!(u64::from(next.to_bits() ^ 0x8000_0000), (phi + d) % cycle);
                 let high = |p: f32| p.lt_bits(width.mark).to_bits() != 0;
                 assert_eq!(high(phase) != high(next), wrap != passed);
@@ -156,8 +160,9 @@ fn the_pulse_is_the_difference_of_two_saws_down_to_its_corrections() {
         for n in 0..4_000 {
             let next = phase.add_bits(inc);
             let mask = |m: f32| m.bitmask() != 0;
-            both +=
-                usize::from(mask(wrap_lanes(phase, next)) && mask(mark_lanes(phase, next, shift)));
+            both += usize::from(
+                mask(crossing_mask(phase, next, 0.0)) && mask(crossing_mask(phase, next, shift)),
+            );
             phase = next;
             let want = ahead.next_sample() - saw.next_sample();
             let got = pulse.next_sample();
@@ -189,10 +194,10 @@ fn the_triangle_trough_is_the_crossing_of_half_a_cycle() {
             let next = phase.add_bits(steps.inc);
             let passed = (phi < half && half <= phi + d) || (phi + d >= cycle + half);
             let wrap = phi + d >= cycle;
-            let trough = mark_lanes(phase, next, trough_shift()).bitmask() != 0;
+            let trough = crossing_mask(phase, next, trough_shift()).bitmask() != 0;
             assert_eq!(trough, passed, "φ {phi}, d {d}");
             assert_eq!(
-                wrap_lanes(phase, next).bitmask() != 0,
+                crossing_mask(phase, next, 0.0).bitmask() != 0,
                 wrap,
                 "φ {phi}, d {d}"
             );
@@ -220,7 +225,7 @@ fn a_phase_landing_exactly_on_the_pulse_width_gets_one_correction() {
     let mut falls = 0;
     for _ in 0..12 {
         let next = phase.add_bits(steps.inc);
-        falls += usize::from(mark_lanes(phase, next, width.shift).bitmask() != 0);
+        falls += usize::from(crossing_mask(phase, next, width.shift).bitmask() != 0);
         phase = next;
     }
     assert_eq!(falls, 1);

@@ -4,7 +4,7 @@
 
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
-use crate::oscillator::{Steps, Width, prime, render_interval};
+use crate::oscillator::{OscillatorState, Steps, Width, prime, render_intervals};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
 
@@ -149,7 +149,7 @@ fn prime_with<L: Lanes>(
 }
 
 /// Take the steps of the control interval that starts now into the windows of the sounding
-/// oscillators of every group (see [`render_interval`]), or, for the oscillators picked by
+/// oscillators of every group (see [`render_intervals`]), or, for the oscillators picked by
 /// `restart` (silent until now), start them again from their held phases. Call once per
 /// control tick, after the tick's pitches are in place and before its events.
 /// Allocation-free, O(groups × (`CONTROL_INTERVAL` + edges)).
@@ -162,20 +162,49 @@ pub fn render_oscillators<L: Lanes>(
     let width = [run.width1, run.width2].map(Width::splat);
     let on = oscillators_on(run);
     let [go1, go2] = [0, 1].map(|i| on[i] && !restart[i]);
-    for g in groups {
+    // A few groups at a time, both oscillators, while the groups are in the cache.
+    for batch in groups.chunks_mut(OSCILLATOR_BATCH) {
         if go1 {
-            let steps = steps1(g, &width);
-            render_interval(run.wave1, &mut g.phase1, steps, &mut g.window1);
+            render_intervals(
+                run.wave1,
+                batch,
+                #[inline(always)]
+                |g: &mut VoiceGroup<L>| {
+                    let steps = steps1(g, &width);
+                    OscillatorState {
+                        phase: &mut g.phase1,
+                        window: &mut g.window1,
+                        steps,
+                    }
+                },
+            );
         }
         if go2 {
-            let steps = steps2(g, &width);
-            render_interval(run.wave2, &mut g.phase2, steps, &mut g.window2);
+            render_intervals(
+                run.wave2,
+                batch,
+                #[inline(always)]
+                |g: &mut VoiceGroup<L>| {
+                    let steps = steps2(g, &width);
+                    OscillatorState {
+                        phase: &mut g.phase2,
+                        window: &mut g.window2,
+                        steps,
+                    }
+                },
+            );
         }
         if restart.contains(&true) {
-            prime_with(g, run, &width, (0, L::all_set()), restart);
+            for g in batch {
+                prime_with(g, run, &width, (0, L::all_set()), restart);
+            }
         }
     }
 }
+
+/// Groups the oscillator pass takes together (the batch `render_intervals` corrects in one
+/// pass).
+const OSCILLATOR_BATCH: usize = 4;
 
 /// What a group's oscillator 1 steps by.
 #[inline(always)]

@@ -234,6 +234,27 @@ impl Lanes for Avx8 {
         Self::from_bits(unsafe { _mm256_add_epi32(self.bits(), other.bits()) })
     }
     #[inline(always)]
+    fn mul_bits(self, other: Self) -> Self {
+        Self::from_bits(unsafe { _mm256_mullo_epi32(self.bits(), other.bits()) })
+    }
+    #[inline(always)]
+    fn sub_bits(self, other: Self) -> Self {
+        Self::from_bits(unsafe { _mm256_sub_epi32(self.bits(), other.bits()) })
+    }
+    #[inline(always)]
+    fn or_lanes(self) -> u32 {
+        unsafe {
+            let bits = self.bits();
+            let four = _mm_or_si128(
+                _mm256_castsi256_si128(bits),
+                _mm256_extracti128_si256::<1>(bits),
+            );
+            let two = _mm_or_si128(four, _mm_shuffle_epi32::<0b01_00_11_10>(four));
+            let one = _mm_or_si128(two, _mm_shuffle_epi32::<0b10_11_00_01>(two));
+            _mm_cvtsi128_si32(one) as u32
+        }
+    }
+    #[inline(always)]
     fn but_not(self, other: Self) -> Self {
         Self(unsafe { _mm256_andnot_ps(other.0, self.0) })
     }

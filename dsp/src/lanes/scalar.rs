@@ -108,6 +108,18 @@ impl Lanes for f32 {
         f32::from_bits(self.to_bits().wrapping_add(other.to_bits()))
     }
     #[inline(always)]
+    fn mul_bits(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits().wrapping_mul(other.to_bits()))
+    }
+    #[inline(always)]
+    fn sub_bits(self, other: Self) -> Self {
+        f32::from_bits(self.to_bits().wrapping_sub(other.to_bits()))
+    }
+    #[inline(always)]
+    fn or_lanes(self) -> u32 {
+        self.to_bits()
+    }
+    #[inline(always)]
     fn but_not(self, other: Self) -> Self {
         f32::from_bits(self.to_bits() & !other.to_bits())
     }

@@ -163,6 +163,22 @@ impl Lanes for f32x8 {
         bytemuck::cast(bits_x8(self) + bits_x8(other))
     }
     #[inline(always)]
+    fn mul_bits(self, other: Self) -> Self {
+        bytemuck::cast(bits_x8(self) * bits_x8(other))
+    }
+    #[inline(always)]
+    fn sub_bits(self, other: Self) -> Self {
+        bytemuck::cast(bits_x8(self) - bits_x8(other))
+    }
+    #[inline(always)]
+    fn or_lanes(self) -> u32 {
+        let [low, high]: [wide::u32x4; 2] = bytemuck::cast(self);
+        (low | high)
+            .to_array()
+            .into_iter()
+            .fold(0, |all, lane| all | lane)
+    }
+    #[inline(always)]
     fn but_not(self, other: Self) -> Self {
         bytemuck::cast(bits_x8(self) & !bits_x8(other))
     }

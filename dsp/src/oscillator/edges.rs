@@ -3,28 +3,14 @@
 //! branch), and the band-limiting correction of each crossing, edge by edge. See the
 //! [`oscillator`](super) module for the phase encoding and the window.
 
+use super::waves::Shape;
 use super::{MAX_STEPS, Steps};
-use crate::blep::add_corner;
 use crate::lanes::Lanes;
 
 /// The lanes' sign bits: xor flips a phase between the encoding and plain units.
 #[inline(always)]
 pub(super) fn sign<L: Lanes>() -> L {
     L::splat(-0.0)
-}
-
-/// The lanes whose step from `phase` to `next` wraps, in the sign bits: where the phase's
-/// `i32` overflows from positive to negative.
-#[inline(always)]
-pub(super) fn wrap_lanes<L: Lanes>(phase: L, next: L) -> L {
-    next.but_not(phase)
-}
-
-/// The lanes whose step passes the mark that `shift` moves to the cycle's end (see
-/// [`Width::shift`](super::Width::shift)), in the sign bits. A shift of zero is the wrap itself.
-#[inline(always)]
-pub(super) fn mark_lanes<L: Lanes>(phase: L, next: L, shift: L) -> L {
-    wrap_lanes(phase.add_bits(shift), next.add_bits(shift))
 }
 
 /// The shift that moves the triangle's trough at ½ to the cycle's end: half a cycle, which
@@ -35,7 +21,7 @@ pub(super) fn trough_shift<L: Lanes>() -> L {
 }
 
 /// One kind of edge of a waveform: where it lies (the shift that moves it to the cycle's
-/// end, see [`mark_lanes`]) and the height of its jump (of the value for a step, of the
+/// end, see [`crossing_mask`]) and the height of its jump (of the value for a step, of the
 /// slope per sample for a corner).
 #[derive(Clone, Copy)]
 pub(super) struct Edge<L> {
@@ -48,9 +34,6 @@ pub(super) struct Edge<L> {
 /// The phases of one call's steps: `phases[j]` is the phase before step j, and the one
 /// after the last step follows it.
 pub(super) type Phases<L> = [L; MAX_STEPS + 1];
-
-/// The steps that cross each edge kind e, bit 32e + j for step j.
-pub(super) type Crossings = u64;
 
 /// The phases of steps from `phase` by `inc` (see [`Phases`]).
 #[inline(always)]
@@ -65,95 +48,81 @@ pub(super) fn phases<L: Lanes>(phase: L, inc: L) -> Phases<L> {
     phases
 }
 
-/// The bits of [`Crossings`] for step j of `phases`: one per edge the step crosses.
+/// The lanes whose step from `phase` to `next` passes the mark that `shift` moves to the
+/// cycle's end (see [`Width::shift`](super::Width::shift); a shift of zero is the wrap
+/// itself), as a mask. A step advances by 0 ≤ inc < 2³¹ units, so the shifted phase falls
+/// (read as an `i32`) exactly when it overflows from positive to negative, which is where
+/// it passes the cycle's end: one comparison.
 #[inline(always)]
-fn crossings_of<L: Lanes, const E: usize>(
-    phases: &Phases<L>,
-    edges: &[Edge<L>; E],
-    j: usize,
-) -> Crossings {
-    let mut crossings = 0;
-    for (e, edge) in edges.iter().enumerate() {
-        let crossed = mark_lanes(phases[j], phases[j + 1], edge.shift).bitmask() != 0;
-        crossings |= Crossings::from(crossed) << (32 * e + j);
-    }
-    crossings
+pub(super) fn crossing_mask<L: Lanes>(phase: L, next: L, shift: L) -> L {
+    next.add_bits(shift).lt_bits(phase.add_bits(shift))
 }
 
-/// The naive waveform `naive` of `count` steps with `phases` into `buf[base + j]` for step
-/// j: added to what the first `carried` slots hold, written over the rest. Returns the
-/// steps that cross each of `edges`, found without a branch.
+/// Step j's crossings of `edges` into `marks`: each kind's lane bits shift up by one and
+/// take bit 0 where the lane crosses (taken from the last step back, bit j of a lane ends
+/// up marking step j). Three integer operations per kind, no branch.
 #[inline(always)]
-pub(super) fn naive_steps<L: Lanes, const N: usize, const E: usize>(
+fn mark_step<L: Lanes, const E: usize>(
     phases: &Phases<L>,
+    edges: &[Edge<L>; E],
+    marks: &mut [L; E],
+    j: usize,
+) {
+    for (mark, edge) in marks.iter_mut().zip(edges) {
+        // The mask is −1 in a crossing lane: doubling and subtracting it sets bit 0.
+        let crossed = crossing_mask(phases[j], phases[j + 1], edge.shift);
+        *mark = mark.add_bits(*mark).sub_bits(crossed);
+    }
+}
+
+/// The naive waveform of `count` steps of shape `S` with `phases` into `buf[base + j]`
+/// for step j: added to what the first `carried` slots hold, written over the rest.
+/// Returns the steps that cross each of `edges`, bit j for step j, found without a branch:
+/// the steps' crossings are collected per lane and the lanes' bits joined once at the end.
+#[inline(always)]
+pub(super) fn naive_steps<L: Lanes, S: Shape<L, E>, const N: usize, const E: usize>(
+    (phases, steps): (&Phases<L>, &Steps<L>),
     buf: &mut [L; N],
     (base, count, carried): (usize, usize, usize),
-    naive: impl Fn(L) -> L,
     edges: &[Edge<L>; E],
-) -> Crossings {
+) -> [u32; E] {
+    const { assert!(MAX_STEPS <= 32) };
     let count = count.min(MAX_STEPS);
     let carried = carried.min(count);
-    let mut crossings: Crossings = 0;
-    for j in 0..carried {
+    let mut marks = [L::splat(0.0); E];
+    for j in (carried..count).rev() {
+        buf[base + j] = S::naive(phases[j], steps);
+        mark_step(phases, edges, &mut marks, j);
+    }
+    for j in (0..carried).rev() {
         let slot = &mut buf[base + j];
-        *slot = *slot + naive(phases[j]);
-        crossings |= crossings_of(phases, edges, j);
+        *slot = *slot + S::naive(phases[j], steps);
+        mark_step(phases, edges, &mut marks, j);
     }
-    for j in carried..count {
-        buf[base + j] = naive(phases[j]);
-        crossings |= crossings_of(phases, edges, j);
+    let mut found = [0; E];
+    for (found, mark) in found.iter_mut().zip(marks) {
+        *found = mark.or_lanes();
     }
-    crossings
+    found
 }
 
-/// Add the corrections of the `crossings` of `edges` (see [`naive_steps`]) with
-/// `correct(buf, slot, f, crossed, height)`: the step's slot, the fraction of a sample
-/// between the edge and the sample after the step, the crossed lanes as a mask and the
-/// edge's height. Edge kind by kind, each in the order of the steps. O(crossings).
+/// Add the correction of the crossings of `edge` in the step from phase `p` to `next` (the
+/// lanes that cross it: see [`naive_steps`]) into `buf` at the step's `slot`, with
+/// `S::fix`: from the fraction of a sample between the edge and the sample after the step,
+/// the crossed lanes as a mask and the edge's height. O(1).
 #[inline(always)]
-pub(super) fn correct<L: Lanes, const N: usize>(
+pub(super) fn correct_crossing<L: Lanes, S: Shape<L, E>, const N: usize, const E: usize>(
     buf: &mut [L; N],
-    steps: Steps<L>,
-    base: usize,
-    (phases, mut crossings): (&Phases<L>, Crossings),
-    edges: &[Edge<L>],
-    correct: impl Fn(&mut [L; N], usize, L, L, L),
+    slot: usize,
+    (p, next): (L, L),
+    steps: &Steps<L>,
+    edge: Edge<L>,
 ) {
-    while crossings != 0 {
-        let bit = crossings.trailing_zeros() as usize;
-        crossings &= crossings - 1;
-        let (j, e) = (bit % 32, bit / 32);
-        let Edge { shift, height } = edges[e];
-        let (p, next) = (phases[j], phases[j + 1]);
-        let crossed = mark_lanes(p, next, shift).sign_mask();
-        // The distance past the edge in plain units is below the increment, so the fraction
-        // is at most 1, whatever the rounding.
-        let past = next.add_bits(shift).xor(sign());
-        let f = (past.bits_to_float() * steps.inv_inc).min(L::splat(1.0));
-        correct(buf, base + j, f, crossed, height);
-    }
-}
-
-/// Correct a step edge (saw and pulse) in the `crossed` lanes (see [`correct`]).
-#[inline(always)]
-pub(super) fn step<L: Lanes, const N: usize>(
-    buf: &mut [L; N],
-    s: usize,
-    f: L,
-    crossed: L,
-    height: L,
-) {
-    L::add_step_in(buf, s, crossed, f, height);
-}
-
-/// Correct a corner (the triangle's peak and trough) in the `crossed` lanes.
-#[inline(always)]
-pub(super) fn corner<L: Lanes, const N: usize>(
-    buf: &mut [L; N],
-    s: usize,
-    f: L,
-    crossed: L,
-    height: L,
-) {
-    add_corner(buf, s, (f, crossed.and(height)));
+    let Edge { shift, height } = edge;
+    let crossed = crossing_mask(p, next, shift);
+    // The distance past the edge in plain units is below the increment, so the fraction
+    // is at most 1, whatever the rounding.
+    let past = next.add_bits(shift).xor(sign());
+    let f = (past.bits_to_float() * steps.inv_inc).min(L::splat(1.0));
+    S::fix(buf, slot, f, crossed, height);
 }
