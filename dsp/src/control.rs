@@ -4,7 +4,7 @@
 //! and the gain ramps for the next interval.
 
 use crate::lanes::Lanes;
-use crate::math::{exp2, sin_cycles, tan};
+use crate::math::{exp2, sin_cos, sin_cycles};
 use crate::oscillator::increment_bits;
 use crate::patch::LfoWave;
 use crate::svf::{FILTER_OUTPUT_SCALE, svf_coefs};
@@ -225,8 +225,8 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
     let cutoff = exp2(octaves)
         .max(L::splat(10.0))
         .min(L::splat(nyquist_guard));
-    let gain = tan(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
-    let (fa, fb) = svf_coefs(gain, L::splat(c.k));
+    let (sin, cos) = sin_cos(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
+    let (fa, fb) = svf_coefs(sin, cos, L::splat(c.k));
 
     let one = L::splat(1.0);
     let vel_gain = one - L::splat(c.vel_sens) * (one - g.velocity);

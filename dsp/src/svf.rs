@@ -46,22 +46,24 @@ pub fn svf_output<L: Lanes>(mode: FilterMode, x2: L, (band4, low4): (L, L), k: L
 }
 
 /// The TPT state-variable coefficients (p, q, r) = (2d − 1, 2gd, 1 − 2g²d),
-/// d = 1 / (1 + g(g + k)), of both filter stages for prewarped gain `g` (see
-/// [`svf_step`]): the resonant stage's damping `k` and the Butterworth stage's √2.
-/// One division serves both stages.
+/// d = 1 / (1 + g(g + k)), of both filter stages for the prewarped gain g = s / c given as
+/// its sine and cosine (see [`svf_step`], `math::sin_cos`): the resonant stage's damping
+/// `k` and the Butterworth stage's √2. With a = c² + s(s + kc), d = c²/a, 2gd = 2sc/a and
+/// 2g²d = 2s²/a, so one division serves both stages and the gain itself: the division of
+/// the tangent and the one of the coefficients were two steps of the control tick's
+/// longest chain.
 #[inline(always)]
-pub fn svf_coefs<L: Lanes>(g: L, k: L) -> ([L; 3], [L; 3]) {
+pub fn svf_coefs<L: Lanes>(s: L, c: L, k: L) -> ([L; 3], [L; 3]) {
     let one = L::splat(1.0);
-    let (qa, qb) = (
-        g.mul_add(g + k, one),
-        g.mul_add(g + L::splat(std::f32::consts::SQRT_2), one),
+    let c2 = c * c;
+    let (a, b) = (
+        s.mul_add(k.mul_add(c, s), c2),
+        s.mul_add(L::splat(std::f32::consts::SQRT_2).mul_add(c, s), c2),
     );
-    let r = one / (qa * qb);
-    let coefs = |d: L| {
-        let q = (g + g) * d;
-        [d.mul_sub(L::splat(2.0), one), q, g.neg_mul_add(q, one)]
-    };
-    (coefs(qb * r), coefs(qa * r))
+    let r = one / (a * b);
+    let (cc, sc, ss) = (c2 + c2, (s + s) * c, (s + s) * s);
+    let coefs = |inv: L| [cc.mul_sub(inv, one), sc * inv, ss.neg_mul_add(inv, one)];
+    (coefs(b * r), coefs(a * r))
 }
 
 #[cfg(test)]

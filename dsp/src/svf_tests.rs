@@ -12,7 +12,8 @@ fn the_filter_responds_as_the_prewarped_analog_state_variable_filter() {
     let cutoff = 0.05f64; // cycles per sample
     let g = (std::f64::consts::PI * cutoff).tan();
     for k in [std::f64::consts::SQRT_2, 0.3, 0.05] {
-        let (coefs, _) = svf_coefs(g as f32, k as f32);
+        let theta = std::f64::consts::PI * cutoff;
+        let (coefs, _) = svf_coefs(theta.sin() as f32, theta.cos() as f32, k as f32);
         for ratio in [0.25, 0.7, 1.0, 1.4, 4.0] {
             let freq = cutoff * ratio;
             let big_omega = (std::f64::consts::PI * freq).tan() / g;
@@ -75,7 +76,8 @@ fn the_state_space_step_is_simpers_step() {
         (0.44, 2.0),
     ] {
         let g = (std::f64::consts::PI * cutoff).tan();
-        let (coefs, _) = svf_coefs(g as f32, k as f32);
+        let theta = std::f64::consts::PI * cutoff;
+        let (coefs, _) = svf_coefs(theta.sin() as f32, theta.cos() as f32, k as f32);
         let d = 1.0 / (1.0 + g * (g + k));
         let (mut s1, mut s2) = (0.0f32, 0.0f32);
         let (mut r1, mut r2) = (0.0f64, 0.0f64);
@@ -102,6 +104,31 @@ fn the_state_space_step_is_simpers_step() {
                     (got - want).abs() <= tol,
                     "cutoff {cutoff}, k {k}, sample {n}: {got} vs {want}"
                 );
+            }
+        }
+    }
+}
+
+#[test]
+fn both_stages_coefficients_follow_the_gain_formula() {
+    // (p, q, r) = (2d − 1, 2gd, 1 − 2g²d), d = 1 / (1 + g(g + k)), in f64 from g = tan θ,
+    // against the coefficients worked out from sin θ and cos θ with one division: the
+    // resonant stage with its damping and the Butterworth stage with √2, from 10 Hz at
+    // 384 kHz to the highest cutoff the tick allows.
+    for cutoff in [2.6e-5, 1e-3, 0.02, 0.2, 0.3, 0.45] {
+        for k in [0.02, 0.7, 2.0] {
+            let theta = std::f64::consts::PI * cutoff;
+            let g = theta.tan();
+            let (a, b) = svf_coefs(theta.sin() as f32, theta.cos() as f32, k as f32);
+            for (got, damping) in [(a, k), (b, std::f64::consts::SQRT_2)] {
+                let d = 1.0 / (1.0 + g * (g + damping));
+                let want = [2.0 * d - 1.0, 2.0 * g * d, 1.0 - 2.0 * g * g * d];
+                for (got, want) in got.iter().zip(want) {
+                    assert!(
+                        (f64::from(*got) - want).abs() < 2e-6,
+                        "cutoff {cutoff}, k {damping}: {got} vs {want}"
+                    );
+                }
             }
         }
     }
