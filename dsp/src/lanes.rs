@@ -180,11 +180,13 @@ pub trait Lanes:
     fn exp2_int(self) -> Self;
     /// Next white-noise sample in [−1, 1) from a per-lane xorshift32 state.
     fn noise(state: &mut Self::Bits) -> Self;
-    /// White noise in [−1, 1) for output sample `n`, two samples from each xorshift32 step
-    /// of the per-lane `state`: an even `n` steps it and takes the high 16 bits, the odd `n`
-    /// after it takes the low 16. Half the generator's work per sample, at a resolution of
-    /// 2⁻¹⁵ (about 90 dB below the noise itself). Tied to the parity of the absolute
-    /// sample position, so the sequence does not depend on block boundaries.
+    /// White noise for output sample `n` in units of 2⁻³¹ (whole multiples of 2¹⁶ in
+    /// [−2³¹, 2³¹): times `noise::SCALE`, exactly, it is noise in [−1, 1), and a caller
+    /// folds that scale into its level), two samples from each xorshift32 step of the
+    /// per-lane `state`: an even `n` steps it and takes the high 16 bits, the odd `n` after
+    /// it takes the low 16. Half the generator's work per sample, at a resolution of 2⁻¹⁵
+    /// (about 90 dB below the noise itself). Tied to the parity of the absolute sample
+    /// position, so the sequence does not depend on block boundaries.
     fn audio_noise(state: &mut Self::Bits, n: usize) -> Self;
     /// Seed one lane of a noise state.
     fn seed_noise(state: &mut Self::Bits, index: usize, seed: u32);

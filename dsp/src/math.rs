@@ -137,7 +137,10 @@ mod tests {
             let (s, c) = sin_cos(x);
             let rel = (s / c / x.tan() - 1.0).abs();
             assert!(x == 0.0 || rel < 1e-5, "tan({x}) off by {rel}");
-            assert!((s - x.sin()).abs() < 1e-6 && (c - x.cos()).abs() < 1e-6, "{x}");
+            assert!(
+                (s - x.sin()).abs() < 1e-6 && (c - x.cos()).abs() < 1e-6,
+                "{x}"
+            );
         }
     }
 

@@ -14,8 +14,8 @@ where
     x ^ (x << 5)
 }
 
-/// 2⁻³¹: a full-range `i32` to −1 … 1.
-pub(crate) const SCALE: f32 = 1.0 / 2_147_483_648.0;
+/// 2⁻³¹: a full-range `i32` to −1 … 1 (the audio noise's unit).
+pub const SCALE: f32 = 1.0 / 2_147_483_648.0;
 
 /// The next sample in [−1, 1) with 23 bits of resolution: one step per sample (the LFO's
 /// sample-and-hold). Allocation-free, O(1).
@@ -33,9 +33,9 @@ pub fn white_x8(state: &mut u32x8) -> f32x8 {
     bytemuck::cast::<u32x8, f32x8>(bits) - f32x8::splat(3.0)
 }
 
-/// Audio-rate noise in [−1, 1) for output sample `n`, two samples per step: an even `n`
-/// steps the state and takes its high 16 bits, the odd `n` after it the low 16 (see
-/// `Lanes::audio_noise`). Allocation-free, O(1).
+/// Audio-rate noise in units of [`SCALE`] for output sample `n`, two samples per step: an
+/// even `n` steps the state and takes its high 16 bits, the odd `n` after it the low 16
+/// (see `Lanes::audio_noise`). Allocation-free, O(1).
 #[inline(always)]
 pub fn paired(state: &mut u32, n: usize) -> f32 {
     let bits = if n.is_multiple_of(2) {
@@ -44,7 +44,7 @@ pub fn paired(state: &mut u32, n: usize) -> f32 {
     } else {
         *state << 16
     };
-    bits as i32 as f32 * SCALE
+    bits as i32 as f32
 }
 
 /// [`paired`] in every lane.
@@ -56,7 +56,7 @@ pub fn paired_x8(state: &mut u32x8, n: usize) -> f32x8 {
     } else {
         *state << 16
     };
-    bytemuck::cast::<u32x8, i32x8>(bits).round_float() * f32x8::splat(SCALE)
+    bytemuck::cast::<u32x8, i32x8>(bits).round_float()
 }
 
 #[cfg(test)]
@@ -83,7 +83,7 @@ mod tests {
                     "sample {n}, lane {lane}"
                 );
             }
-            samples.push(f64::from(simd.as_array()[2]));
+            samples.push(f64::from(simd.as_array()[2] * SCALE));
         }
         assert!(samples.iter().all(|x| (-1.0..1.0).contains(x)));
         let len = samples.len() as f64;

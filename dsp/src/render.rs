@@ -4,6 +4,7 @@
 
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
+use crate::noise::SCALE;
 use crate::oscillator::{OscillatorState, Steps, Width, prime, render_intervals};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
@@ -44,7 +45,8 @@ pub struct RunParams {
 }
 
 /// Per-sample source levels (oscillator 1, oscillator 2, noise), splatted for the groups,
-/// which multiply by them straight from memory.
+/// which multiply by them straight from memory. The noise level is in the noise's unit
+/// (times `noise::SCALE`, see `Lanes::audio_noise`).
 pub type SourceLevels<L> = [L; 3];
 
 /// The source levels of each sample of a run (see [`SourceLevels`]). They are rewritten
@@ -69,7 +71,10 @@ impl<L: Lanes> LevelRamps<L> {
     /// O(n) when the levels ramp or have just changed, O(1) while they hold.
     #[inline(always)]
     pub fn for_run(&mut self, run: &RunParams, n: usize) -> &[SourceLevels<L>] {
-        let ramps = [run.level1, run.level2, run.noise];
+        // The noise level carries the noise's unit (see `Lanes::audio_noise`): a power of
+        // two, so the level times the noise rounds as the level times noise in −1 … 1.
+        let (noise, step) = run.noise;
+        let ramps = [run.level1, run.level2, (noise * SCALE, step * SCALE)];
         // `steady` holds only levels whose steps are all zero, so matching it is enough.
         if self.steady != Some(ramps) {
             self.fill(run, ramps, n);

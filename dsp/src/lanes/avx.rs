@@ -347,7 +347,7 @@ impl Lanes for Avx8 {
         } else {
             unsafe { _mm256_slli_epi32::<16>(state.0) }
         };
-        Self::from_bits(bits).bits_to_float() * Self::splat(crate::noise::SCALE)
+        Self::from_bits(bits).bits_to_float()
     }
     fn seed_noise(state: &mut Avx8Bits, index: usize, seed: u32) {
         let mut lanes = state.to_array();
