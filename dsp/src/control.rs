@@ -4,7 +4,7 @@
 //! and the gain ramps for the next interval.
 
 use crate::lanes::Lanes;
-use crate::math::{exp2, sin_cos, sin_cycles};
+use crate::math::{exp2, sin_cos, sin_phase};
 use crate::oscillator::increment_bits;
 use crate::patch::LfoWave;
 use crate::svf::{FILTER_OUTPUT_SCALE, svf_coefs};
@@ -113,9 +113,10 @@ fn stage_is<L: Lanes>(stage: L, which: f32) -> L {
 pub fn advance<L: Lanes>(g: &mut VoiceGroup<L>, c: &ControlParams) {
     g.pitch = g.pitch + (g.pitch_target - g.pitch) * L::splat(c.glide_k);
 
+    // The step is at most half a cycle (see `Globals`), so a phase that wrapped is below 2.
     let phase = g.lfo_phase + L::splat(c.lfo_inc);
     let wrapped = L::splat(1.0).le(phase);
-    g.lfo_phase = phase - phase.floor();
+    g.lfo_phase = phase - wrapped.and(L::splat(1.0));
     if c.lfo_wave == LfoWave::SampleHold {
         let fresh = L::noise(&mut g.lfo_rng);
         g.lfo_held = wrapped.select(fresh, g.lfo_held);
@@ -185,7 +186,7 @@ fn segment<L: Lanes>(stage: L, level: L, e: &EnvCoefs) -> (L, L, L) {
 fn lfo_value<L: Lanes>(g: &VoiceGroup<L>, wave: LfoWave) -> L {
     let p = g.lfo_phase;
     match wave {
-        LfoWave::Sine => sin_cycles(p),
+        LfoWave::Sine => sin_phase(p),
         LfoWave::Triangle => L::splat(1.0) - L::splat(4.0) * (p - L::splat(0.5)).abs(),
         LfoWave::Saw => p + p - L::splat(1.0),
         LfoWave::Square => p.lt(L::splat(0.5)).select(L::splat(1.0), L::splat(-1.0)),

@@ -7,7 +7,11 @@ use crate::lanes::Lanes;
 #[inline(always)]
 pub fn exp2<L: Lanes>(x: L) -> L {
     let x = x.max(L::splat(-60.0)).min(L::splat(30.0));
-    let whole = (x + L::splat(0.5)).floor();
+    // Adding 1.5·2²³ rounds x to a whole number (ties to even) in the sum's last bits, and
+    // taking it away again is exact: two additions where a floor took a rounding
+    // instruction after one, on the control tick's longest chain.
+    let round = L::splat(12_582_912.0);
+    let whole = (x + round) - round;
     let f = x - whole; // −0.5 … 0.5
     let p = L::splat(1.540_353e-4);
     let p = p.mul_add(f, L::splat(1.333_355_8e-3));
@@ -32,10 +36,12 @@ fn sin_half_pi<L: Lanes>(theta: L) -> L {
     p * theta
 }
 
-/// sin(2π·x) for any x (one cycle per unit).
+/// sin(2π·p) for a phase p in 0…1 (the LFO's): the half cycle from ½ on is taken one
+/// cycle back with a comparison, where a phase of any size would need a floor.
 #[inline(always)]
-pub fn sin_cycles<L: Lanes>(x: L) -> L {
-    sin_centered(x - (x + L::splat(0.5)).floor())
+pub fn sin_phase<L: Lanes>(p: L) -> L {
+    let one = L::splat(1.0);
+    sin_centered(p - L::splat(0.5).le(p).and(one))
 }
 
 /// sin(2π·t) for t in −0.5…0.5.
@@ -123,9 +129,10 @@ mod tests {
 
     #[test]
     fn sine_matches_std() {
-        for i in -2000..2000 {
-            let x = i as f32 * 0.001_37;
-            let err = (sin_cycles(x) - (x as f64 * std::f64::consts::TAU).sin() as f32).abs();
+        // Phases over the cycle, the half cycle's edge and the cycle's end among them.
+        let edges = [0.5 - f32::EPSILON / 4.0, 0.5, 1.0 - f32::EPSILON / 2.0];
+        for x in (0..7300).map(|i| i as f32 * 0.000_137).chain(edges) {
+            let err = (sin_phase(x) - (x as f64 * std::f64::consts::TAU).sin() as f32).abs();
             assert!(err < 2e-6, "sin({x}) off by {err}");
         }
     }
