@@ -141,12 +141,7 @@ fn simd_engine() -> SimdEngine {
 /// turn runs on caches another engine has used and is not counted.
 fn block_times(engines: &mut [Warm], budget: Duration) -> Vec<Vec<f64>> {
     let mut times = vec![Vec::new(); engines.len()];
-    let turn = Duration::from_micros(
-        std::env::var("TURN_US")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20_000),
-    );
+    let turn = Duration::from_millis(20);
     let start = Instant::now();
     while start.elapsed() < budget || times.iter().any(|t| t.len() < 20) {
         for (warm, times) in engines.iter_mut().zip(&mut times) {
@@ -278,10 +273,7 @@ fn summary() {
         paths.push(SimdPath::Portable);
     }
     let mut rows = vec![Vec::new(); paths.len()];
-    for voices in VOICE_COUNTS
-        .into_iter()
-        .filter(|v| std::env::var("ONLY").map_or(true, |o| o == v.to_string()))
-    {
+    for voices in VOICE_COUNTS {
         let mut engines: Vec<Warm> = paths
             .iter()
             .map(|&path| Warm::new(SimdEngine::on_path(SAMPLE_RATE, path).unwrap(), voices))

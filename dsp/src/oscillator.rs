@@ -55,6 +55,13 @@ pub const WINDOW: usize = CONTROL_INTERVAL + LOOKAHEAD + 3;
 /// The coming output samples of one oscillator (per lane) from the last control tick on.
 pub type Window<L> = [L; WINDOW];
 
+/// Oscillators [`render_intervals`] takes in one batch: their crossings make one set of 128
+/// bits, 32 for each (16 per edge kind, one per step). The walk over a set of crossings ends
+/// after a number of them no processor can foresee; a batch ends it once where each
+/// oscillator would, measured in session 19 at about one mispredicted branch per lane group
+/// and oscillator. Callers that take the groups a few at a time take this many.
+pub const BATCH: usize = 4;
+
 /// Slots a window carries from one interval into the next: the last [`LOOKAHEAD`] steps'
 /// samples and the three slots of taps past them.
 const CARRY: usize = WINDOW - CONTROL_INTERVAL;
@@ -173,7 +180,7 @@ pub fn render_intervals<L: Lanes, G>(
     groups: &mut [G],
     osc: impl Fn(&mut G) -> OscillatorState<'_, L>,
 ) {
-    for batch in groups.chunks_mut(waves::BATCH) {
+    for batch in groups.chunks_mut(BATCH) {
         batch_intervals(wave, batch, &osc);
     }
 }

@@ -5,7 +5,7 @@
 use crate::control::CONTROL_INTERVAL;
 use crate::lanes::Lanes;
 use crate::noise::SCALE;
-use crate::oscillator::{OscillatorState, Steps, Width, prime, render_intervals};
+use crate::oscillator::{BATCH, OscillatorState, Steps, Width, prime, render_intervals};
 use crate::patch::{FilterMode, Waveform};
 use crate::voice_group::VoiceGroup;
 
@@ -168,7 +168,7 @@ pub fn render_oscillators<L: Lanes>(
     let on = oscillators_on(run);
     let [go1, go2] = [0, 1].map(|i| on[i] && !restart[i]);
     // A few groups at a time, both oscillators, while the groups are in the cache.
-    for batch in groups.chunks_mut(OSCILLATOR_BATCH) {
+    for batch in groups.chunks_mut(BATCH) {
         if go1 {
             render_intervals(
                 run.wave1,
@@ -206,10 +206,6 @@ pub fn render_oscillators<L: Lanes>(
         }
     }
 }
-
-/// Groups the oscillator pass takes together (the batch `render_intervals` corrects in one
-/// pass).
-const OSCILLATOR_BATCH: usize = 4;
 
 /// What a group's oscillator 1 steps by.
 #[inline(always)]

@@ -7,7 +7,7 @@
 
 use super::edges::{Edge, correct_crossing, naive_steps, phases, trough_shift};
 use super::{
-    CARRY, CYCLE, LOOKAHEAD, MAX_STEPS, OscillatorState, SAW_SCALE, Steps, WINDOW, move_on,
+    BATCH, CARRY, CYCLE, LOOKAHEAD, MAX_STEPS, OscillatorState, SAW_SCALE, Steps, WINDOW, move_on,
 };
 use crate::blep::add_corner;
 use crate::control::CONTROL_INTERVAL;
@@ -164,13 +164,6 @@ fn run_shape<L: Lanes, S: Shape<L, E>, const N: usize, const E: usize>(
         }
     }
 }
-
-/// Oscillators whose intervals [`batch_intervals`] takes in one batch: their crossings
-/// make one set of 128 bits, 32 for each (16 per edge kind, one per step). The pass over a
-/// set of crossings ends after a number of them no processor can foresee; a batch ends it
-/// once where each oscillator would, measured in session 19 at about one mispredicted
-/// branch per lane group and oscillator.
-pub(super) const BATCH: usize = 4;
 
 // A batch's crossings fit its set: two kinds of 16 steps for each oscillator.
 const _: () = assert!(CONTROL_INTERVAL <= 16 && BATCH * 32 <= 128);
