@@ -305,3 +305,7 @@ fn play<L: Lanes>(
 #[cfg(test)]
 #[path = "oscillator_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "oscillator_interval_tests.rs"]
+mod interval_tests;

@@ -144,12 +144,12 @@ fn prime_with<L: Lanes>(
     which: [bool; 2],
 ) {
     if which[0] {
-        let steps = steps1(g, width);
-        prime(run.wave1, &mut g.phase1, steps, &mut g.window1, first, mask);
+        let o = oscillator(g, false, width);
+        prime(run.wave1, o.phase, o.steps, o.window, first, mask);
     }
     if which[1] {
-        let steps = steps2(g, width);
-        prime(run.wave2, &mut g.phase2, steps, &mut g.window2, first, mask);
+        let o = oscillator(g, true, width);
+        prime(run.wave2, o.phase, o.steps, o.window, first, mask);
     }
 }
 
@@ -166,37 +166,24 @@ pub fn render_oscillators<L: Lanes>(
 ) {
     let width = [run.width1, run.width2].map(Width::splat);
     let on = oscillators_on(run);
-    let [go1, go2] = [0, 1].map(|i| on[i] && !restart[i]);
+    let go = [0, 1].map(|i| on[i] && !restart[i]);
     // A few groups at a time, both oscillators, while the groups are in the cache.
     for batch in groups.chunks_mut(BATCH) {
-        if go1 {
+        // Each oscillator a pass of its own, the choice of fields made where it is written.
+        if go[0] {
             render_intervals(
                 run.wave1,
                 batch,
                 #[inline(always)]
-                |g: &mut VoiceGroup<L>| {
-                    let steps = steps1(g, &width);
-                    OscillatorState {
-                        phase: &mut g.phase1,
-                        window: &mut g.window1,
-                        steps,
-                    }
-                },
+                |g: &mut VoiceGroup<L>| oscillator(g, false, &width),
             );
         }
-        if go2 {
+        if go[1] {
             render_intervals(
                 run.wave2,
                 batch,
                 #[inline(always)]
-                |g: &mut VoiceGroup<L>| {
-                    let steps = steps2(g, &width);
-                    OscillatorState {
-                        phase: &mut g.phase2,
-                        window: &mut g.window2,
-                        steps,
-                    }
-                },
+                |g: &mut VoiceGroup<L>| oscillator(g, true, &width),
             );
         }
         if restart.contains(&true) {
@@ -207,23 +194,33 @@ pub fn render_oscillators<L: Lanes>(
     }
 }
 
-/// What a group's oscillator 1 steps by.
+/// A group's oscillator 1, or 2 if `second`: its phase, its window and what it steps by.
 #[inline(always)]
-fn steps1<L: Lanes>(g: &VoiceGroup<L>, width: &[Width<L>; 2]) -> Steps<L> {
-    Steps {
-        inc: g.inc1,
-        inv_inc: g.inv_inc1,
-        width: width[0],
-    }
-}
-
-/// What a group's oscillator 2 steps by.
-#[inline(always)]
-fn steps2<L: Lanes>(g: &VoiceGroup<L>, width: &[Width<L>; 2]) -> Steps<L> {
-    Steps {
-        inc: g.inc2,
-        inv_inc: g.inv_inc2,
-        width: width[1],
+fn oscillator<'a, L: Lanes>(
+    g: &'a mut VoiceGroup<L>,
+    second: bool,
+    width: &[Width<L>; 2],
+) -> OscillatorState<'a, L> {
+    if second {
+        OscillatorState {
+            steps: Steps {
+                inc: g.inc2,
+                inv_inc: g.inv_inc2,
+                width: width[1],
+            },
+            phase: &mut g.phase2,
+            window: &mut g.window2,
+        }
+    } else {
+        OscillatorState {
+            steps: Steps {
+                inc: g.inc1,
+                inv_inc: g.inv_inc1,
+                width: width[0],
+            },
+            phase: &mut g.phase1,
+            window: &mut g.window1,
+        }
     }
 }
 

@@ -23,8 +23,12 @@ pub(super) trait Shape<L: Lanes, const E: usize> {
     /// The kinds of edge, for the oscillator stepping by `steps`.
     fn edges(steps: &Steps<L>) -> [Edge<L>; E];
     /// Add the correction of an edge of `height` lying `f` samples before sample s + 1 into
-    /// `buf`, in the `crossed` lanes.
-    fn fix<const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L);
+    /// `buf`, in the `crossed` lanes: the band-limited step's, unless the shape's edges are
+    /// corners.
+    #[inline(always)]
+    fn fix<const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L) {
+        L::add_step_in(buf, s, crossed, f, height);
+    }
 }
 
 /// The sine: no edges.
@@ -62,10 +66,6 @@ impl<L: Lanes> Shape<L, 1> for Saw {
             height: L::splat(-2.0),
         }]
     }
-    #[inline(always)]
-    fn fix<const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L) {
-        L::add_step_in(buf, s, crossed, f, height);
-    }
 }
 
 impl<L: Lanes> Shape<L, 2> for Pulse {
@@ -86,10 +86,6 @@ impl<L: Lanes> Shape<L, 2> for Pulse {
                 height: L::splat(-2.0),
             },
         ]
-    }
-    #[inline(always)]
-    fn fix<const N: usize>(buf: &mut [L; N], s: usize, f: L, crossed: L, height: L) {
-        L::add_step_in(buf, s, crossed, f, height);
     }
 }
 
