@@ -4,8 +4,7 @@
 //! and the gain ramps for the next interval.
 
 use crate::lanes::Lanes;
-use crate::math::{exp2, sin_cos, sin_phase};
-use crate::oscillator::increment_bits;
+use crate::math::{exp2_times, exp2_within, sin_cos, sin_phase};
 use crate::patch::LfoWave;
 use crate::svf::{FILTER_OUTPUT_SCALE, svf_coefs};
 use crate::voice_group::{Stage, VoiceGroup};
@@ -81,8 +80,8 @@ pub struct ControlParams {
     pub lfo_pan: f32,
     /// Resonant stage damping k.
     pub k: f32,
-    /// 1 / sample rate.
-    pub inv_sr: f32,
+    /// The sample rate's part of the pitches' and the cutoffs' exponentials.
+    pub rate: RateLog2,
     /// Velocity sensitivity, 0…1.
     pub vel_sens: f32,
     /// Per-lane gain: the voice headroom divided by √unison, so stacks sound as loud as one voice.
@@ -93,10 +92,42 @@ pub struct ControlParams {
     pub lane_pan: f32,
 }
 
+/// The sample rate's part of the control tick's exponentials, in log2 units, worked out
+/// once per rate: the tick adds it to a pitch's or a cutoff's log2, bounds the sum, and
+/// takes one `exp2` of it to the phase increment or the filter's prewarped angle, with no
+/// scaling or clamping after it. Each step after an `exp2` was a step more on the tick's
+/// longest chains, which one lane group's tick waits on.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RateLog2 {
+    /// log2 of the phase increment of MIDI note 0 in cycles per sample.
+    pub increment: f32,
+    /// The bounds of an increment's log2 in cycles per sample: 10⁻⁷ … 0.45.
+    pub increment_range: (f32, f32),
+    /// log2(π / sample rate): a cutoff's log2 plus this is its prewarped angle's.
+    pub angle: f32,
+    /// The bounds of an angle's log2: cutoffs of 10 Hz … 0.45 × the sample rate.
+    pub angle_range: (f32, f32),
+}
+
+impl RateLog2 {
+    /// The log2 terms of `sample_rate` (Hz).
+    pub fn new(sample_rate: f32) -> Self {
+        let rate = f64::from(sample_rate);
+        let log2 = |x: f64| x.log2() as f32;
+        let angle = std::f64::consts::PI / rate;
+        Self {
+            increment: log2(440.0 / rate) - 69.0 / 12.0,
+            increment_range: (log2(1e-7), log2(0.45)),
+            angle: log2(angle),
+            angle_range: (log2(10.0 * angle), log2(0.45 * rate * angle)),
+        }
+    }
+}
+
 /// Per-lane values a tick computes for the next interval.
 pub struct ControlOutputs<L: Lanes> {
-    dt1: L,
-    dt2: L,
+    /// The oscillators' phase increments, in phase units as floats.
+    inc: [L; 2],
     fa: [L; 3],
     fb: [L; 3],
     gain_l: L,
@@ -194,12 +225,37 @@ fn lfo_value<L: Lanes>(g: &VoiceGroup<L>, wave: LfoWave) -> L {
     }
 }
 
+/// The phase increment (phase units per sample, as floats) of MIDI pitch `semitones`
+/// transposed by `transpose` semitones.
 #[inline(always)]
-fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
-    let hz = exp2((semitones - L::splat(69.0)) * L::splat(1.0 / 12.0)) * L::splat(440.0);
-    (hz * L::splat(c.inv_sr))
-        .min(L::splat(0.45))
-        .max(L::splat(1e-7))
+fn increment<L: Lanes>(semitones: L, transpose: f32, rate: &RateLog2) -> L {
+    let (low, high) = rate.increment_range;
+    let log2 = semitones.mul_add(
+        L::splat(1.0 / 12.0),
+        L::splat(rate.increment + transpose / 12.0),
+    );
+    // Cycles to phase units (2³² per cycle, see `oscillator`) in the exponent.
+    exp2_times::<L, 32>(log2.min(L::splat(high)).max(L::splat(low)))
+}
+
+/// The filter's prewarped angle π·cutoff / rate for each lane, from the patch's cutoff, key
+/// tracking, velocity, pressure, the mod envelope's level `m` and the LFO's value `lfo`,
+/// the cutoff bounded to 10 Hz … 0.45 × the rate; by its log2, summed as in [`outputs`].
+#[inline(always)]
+fn angle<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams, lfo: L, m: L) -> L {
+    let mut log2 = (g.pitch - L::splat(60.0)).mul_add(
+        L::splat(c.key_track / 12.0),
+        L::splat(c.cutoff_log2 + c.pressure_oct + c.rate.angle),
+    );
+    log2 = g.velocity.mul_add(L::splat(c.vel_oct), log2);
+    if c.env_oct != 0.0 {
+        log2 = m.mul_add(L::splat(c.env_oct), log2);
+    }
+    if c.lfo_cut_oct != 0.0 {
+        log2 = lfo.mul_add(L::splat(c.lfo_cut_oct), log2);
+    }
+    let (low, high) = c.rate.angle_range;
+    exp2_within(log2.max(L::splat(low)).min(L::splat(high)))
 }
 
 /// Compute the per-lane control values from the group's current state. Pure, O(1).
@@ -207,26 +263,20 @@ fn increment<L: Lanes>(semitones: L, c: &ControlParams) -> L {
 pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs<L> {
     let lfo = lfo_value(g, c.lfo_wave);
     let m = g.mod_level;
-    let semis = g.pitch
-        + L::splat(c.bend_st)
-        + lfo * L::splat(c.vibrato_st)
-        + m * L::splat(c.mod_pitch_st)
-        + g.unison_offset * L::splat(c.detune_st)
-        + L::splat(c.lane_pitch_st);
-    let dt1 = increment(semis + L::splat(c.osc1_st), c);
-    let dt2 = increment(semis + L::splat(c.osc2_st), c);
-
-    let octaves = L::splat(c.cutoff_log2)
-        + L::splat(c.key_track / 12.0) * (g.pitch - L::splat(60.0))
-        + L::splat(c.env_oct) * m
-        + L::splat(c.vel_oct) * g.velocity
-        + L::splat(c.pressure_oct)
-        + L::splat(c.lfo_cut_oct) * lfo;
-    let nyquist_guard = 0.45 / c.inv_sr;
-    let cutoff = exp2(octaves)
-        .max(L::splat(10.0))
-        .min(L::splat(nyquist_guard));
-    let (sin, cos) = sin_cos(cutoff * L::splat(std::f32::consts::PI * c.inv_sr));
+    // The pitch's and the cutoff's sums end in the terms a tick works out last, the mod
+    // envelope's level and the LFO's value, each a fused step; a term whose depth is zero
+    // adds exactly nothing and is left out, so that a patch without it does not wait for
+    // it.
+    let mut semis = g.pitch + L::splat(c.bend_st + c.lane_pitch_st);
+    semis = g.unison_offset.mul_add(L::splat(c.detune_st), semis);
+    if c.mod_pitch_st != 0.0 {
+        semis = m.mul_add(L::splat(c.mod_pitch_st), semis);
+    }
+    if c.vibrato_st != 0.0 {
+        semis = lfo.mul_add(L::splat(c.vibrato_st), semis);
+    }
+    let inc = [c.osc1_st, c.osc2_st].map(|st| increment(semis, st, &c.rate));
+    let (sin, cos) = sin_cos(angle(g, c, lfo, m));
     let (fa, fb) = svf_coefs(sin, cos, L::splat(c.k));
 
     let one = L::splat(1.0);
@@ -240,8 +290,7 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
         .min(one);
     let half = L::splat(0.5);
     ControlOutputs {
-        dt1,
-        dt2,
+        inc,
         fa,
         fb,
         gain_l: level * (half - half * pan).sqrt(),
@@ -260,7 +309,7 @@ pub fn apply<L: Lanes>(g: &mut VoiceGroup<L>, o: &ControlOutputs<L>, mask: Optio
         None => new,
     };
     let one = L::splat(1.0);
-    let (inc1, inc2) = (increment_bits(o.dt1), increment_bits(o.dt2));
+    let (inc1, inc2) = (o.inc[0].float_to_bits(), o.inc[1].float_to_bits());
     g.inc1 = pick(inc1, g.inc1);
     g.inc2 = pick(inc2, g.inc2);
     // One division for both reciprocals (increments of 429 … 1.9·10⁹ units: the product
@@ -297,3 +346,7 @@ pub fn finished<L: Lanes>(g: &VoiceGroup<L>) -> L {
     let broken = g.amp_level.eq(g.amp_level).eq(L::splat(0.0));
     releasing.and(g.amp_level.le(L::splat(0.0))).or(broken)
 }
+
+#[cfg(test)]
+#[path = "control_tests.rs"]
+mod tests;

@@ -2,7 +2,9 @@
 //! performance controls (bend, wheel, pressure, pedal) and the tempo. Once per control tick it
 //! turns these into the `ControlParams` every voice reads and the `RunParams` of the kernel.
 
-use crate::control::{ATTACK_TARGET, CONTROL_INTERVAL, ControlParams, EnvCoefs, RELEASE_TARGET};
+use crate::control::{
+    ATTACK_TARGET, CONTROL_INTERVAL, ControlParams, EnvCoefs, RELEASE_TARGET, RateLog2,
+};
 use crate::oscillator::Width;
 use crate::patch::{EnvPatch, Patch};
 use crate::render::RunParams;
@@ -47,6 +49,8 @@ pub struct Globals {
     /// The patch (sanitized) the engine plays.
     pub patch: Patch,
     sample_rate: f32,
+    /// The sample rate's log2 terms of the tick's exponentials.
+    rate_log2: RateLog2,
     smoothing_k: f32,
     cutoff_log2: Smoothed,
     resonance: Smoothed,
@@ -153,6 +157,7 @@ impl Globals {
         Self {
             patch: p,
             sample_rate,
+            rate_log2: RateLog2::new(sample_rate),
             smoothing_k: 1.0 - (-interval / (SMOOTHING_S * sample_rate)).exp(),
             cutoff_log2: Smoothed::new(p.filter.cutoff_hz.log2()),
             resonance: Smoothed::new(p.filter.resonance),
@@ -313,7 +318,7 @@ impl Globals {
             lfo_amp: depth[LFO_AMP],
             lfo_pan: depth[LFO_PAN],
             k: resonance_to_k(resonance),
-            inv_sr: 1.0 / self.sample_rate,
+            rate: self.rate_log2,
             vel_sens: p.voice.velocity_sens,
             unison_norm: VOICE_HEADROOM / unison.sqrt(),
             lane_pitch_st: 0.0,

@@ -6,7 +6,22 @@ use crate::lanes::Lanes;
 /// 2^x, accurate to about 1e-7 relative for x in −60…+30 (inputs are clamped to that range).
 #[inline(always)]
 pub fn exp2<L: Lanes>(x: L) -> L {
-    let x = x.max(L::splat(-60.0)).min(L::splat(30.0));
+    exp2_within(x.max(L::splat(-60.0)).min(L::splat(30.0)))
+}
+
+/// 2^x for x that the caller has bounded to −126…127 (with bounds of its own, such as a
+/// pitch's or a cutoff's: [`exp2`] clamped again, two more steps on the control tick's
+/// longest chains), as accurate as [`exp2`].
+#[inline(always)]
+pub fn exp2_within<L: Lanes>(x: L) -> L {
+    exp2_times::<L, 0>(x)
+}
+
+/// 2^x · 2^N for x that the caller has bounded so that x + N lies within −126…127: the
+/// power of two joins the exponent, beside the polynomial's chain rather than after it,
+/// and x keeps the precision of its own size.
+#[inline(always)]
+pub fn exp2_times<L: Lanes, const N: i32>(x: L) -> L {
     // Adding 1.5·2²³ rounds x to a whole number (ties to even) in the sum's last bits, and
     // taking it away again is exact: two additions where a floor took a rounding
     // instruction after one, on the control tick's longest chain.
@@ -20,7 +35,12 @@ pub fn exp2<L: Lanes>(x: L) -> L {
     let p = p.mul_add(f, L::splat(0.240_226_5));
     let p = p.mul_add(f, L::splat(std::f32::consts::LN_2));
     let p = p.mul_add(f, L::splat(1.0));
-    p * whole.exp2_int()
+    let exponent = if N == 0 {
+        whole
+    } else {
+        whole + L::splat(N as f32)
+    };
+    p * exponent.exp2_int()
 }
 
 /// sin(θ) for θ in −π/2…π/2 (odd Taylor series to θ¹¹).
@@ -124,6 +144,21 @@ mod tests {
             let x = i as f32 * 0.01;
             let rel = (exp2(x) / x.exp2() - 1.0).abs();
             assert!(rel < 1e-6, "exp2({x}) off by {rel}");
+        }
+        // Unclamped, over the whole range of the exponent.
+        for i in -12_500..12_700 {
+            let x = i as f32 * 0.01;
+            let rel = (exp2_within(x) / x.exp2() - 1.0).abs();
+            assert!(rel < 1e-6, "exp2_within({x}) off by {rel}");
+        }
+        assert_eq!(exp2(45.0f32), exp2_within(30.0));
+        for i in -9_000..9_000 {
+            let x = i as f32 * 0.01;
+            assert_eq!(
+                exp2_times::<f32, 32>(x),
+                exp2_within(x) * 4_294_967_296.0,
+                "{x}"
+            );
         }
     }
 
