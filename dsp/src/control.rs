@@ -275,7 +275,12 @@ pub fn outputs<L: Lanes>(g: &VoiceGroup<L>, c: &ControlParams) -> ControlOutputs
     if c.vibrato_st != 0.0 {
         semis = lfo.mul_add(L::splat(c.vibrato_st), semis);
     }
-    let inc = [c.osc1_st, c.osc2_st].map(|st| increment(semis, st, &c.rate));
+    // Two calls rather than `array::map`, whose closure would stay a call on the run-time
+    // AVX2 lanes (see `Lanes::native`).
+    let inc = [
+        increment(semis, c.osc1_st, &c.rate),
+        increment(semis, c.osc2_st, &c.rate),
+    ];
     let (sin, cos) = sin_cos(angle(g, c, lfo, m));
     let (fa, fb) = svf_coefs(sin, cos, L::splat(c.k));
 
