@@ -33,26 +33,18 @@ pub fn soft_limit<L: Lanes>(x: L) -> L {
 /// where they lie. Allocation-free, O(samples).
 #[inline(always)]
 pub fn output_run<W: Lanes8>(
-    (gain0, step): (f32, f32),
+    ramp: (f32, f32),
     tick_pos: usize,
     left: &mut [f32],
     right: &mut [f32],
 ) -> u64 {
-    // A steady gain (the usual case) is the same in every sample: gain0 + 0 · position.
-    let gain = |chunk: usize| {
-        if step == 0.0 {
-            return W::splat(gain0);
-        }
-        let first = (tick_pos + chunk * 8) as f32;
-        let pos = W::splat(first) + W::from_array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-        W::splat(gain0) + W::splat(step) * pos
-    };
     let n = left.len().min(right.len()).min(CONTROL_INTERVAL);
     let mut non_finite = 0;
     for out in [&mut left[..n], &mut right[..n]] {
         let (whole, rest) = out.as_chunks_mut::<8>();
         for (chunk, samples) in whole.iter_mut().enumerate() {
-            let (limited, broken) = limit_chunk(W::from_array(*samples) * gain(chunk));
+            let (limited, broken) =
+                limit_chunk(W::from_array(*samples) * ramp_chunk::<W>(ramp, tick_pos + chunk * 8));
             *samples = limited.to_array();
             non_finite += broken;
         }
@@ -60,12 +52,27 @@ pub fn output_run<W: Lanes8>(
         if !rest.is_empty() {
             let mut padded = [0.0f32; 8];
             padded[..rest.len()].copy_from_slice(rest);
-            let (limited, broken) = limit_chunk(W::from_array(padded) * gain(whole.len()));
+            let (limited, broken) = limit_chunk(
+                W::from_array(padded) * ramp_chunk::<W>(ramp, tick_pos + whole.len() * 8),
+            );
             rest.copy_from_slice(&limited.to_array()[..rest.len()]);
             non_finite += broken;
         }
     }
     non_finite
+}
+
+/// The gain ramp (start, step per sample) at the eight samples from `first` after the tick.
+/// A steady gain (the usual case) is the same in every sample: start + 0 · position. (A
+/// function rather than a closure, which a debug build left a call in the engine's AVX2
+/// entry points.)
+#[inline(always)]
+fn ramp_chunk<W: Lanes8>((start, step): (f32, f32), first: usize) -> W {
+    if step == 0.0 {
+        return W::splat(start);
+    }
+    let offsets = W::from_array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+    W::splat(start) + W::splat(step) * (W::splat(first as f32) + offsets)
 }
 
 /// Limit eight gained samples and count how many were not finite.

@@ -8,6 +8,7 @@ mod bench;
 mod bundle;
 mod compose;
 mod demo;
+mod entry_calls;
 mod install;
 mod midi_part;
 mod screenshot;

@@ -3,13 +3,15 @@
 //! 1. bundle the plugin in debug (nice-plug's allocation trap armed) and copy
 //!    `Octolane.clap` to `target/debug-bundle/`, out of the way of later release bundles;
 //! 2. `cargo test --workspace --no-fail-fast` with `OCTOLANE_CLAP` pointing at that copy;
-//! 3. `cargo clippy --workspace --all-targets -- -D warnings`;
-//! 4. `cargo fmt --all -- --check`.
+//! 3. build the engine bench in release and check its AVX2 entry points for lane work left
+//!    out of line (see `entry_calls`);
+//! 4. `cargo clippy --workspace --all-targets -- -D warnings`;
+//! 5. `cargo fmt --all -- --check`.
 //!
 //! Every step runs even when an earlier one failed (the tests are skipped without a bundle),
 //! so one run reports everything; the exit status is non-zero if any step failed.
 
-use crate::{bundle, system};
+use crate::{bundle, entry_calls, system};
 use anyhow::{Result, bail};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -48,6 +50,9 @@ pub fn test(extra_test_args: &[String]) -> Result<()> {
         None => Outcome::Skipped("no debug bundle"),
     };
     results.push(("cargo test", tests));
+
+    let entries = step("AVX2 entry points", entry_calls::check_release());
+    results.push(("AVX2 entry points", entries));
 
     let mut clippy = system::cargo();
     clippy.args([
