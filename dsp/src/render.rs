@@ -201,26 +201,19 @@ fn oscillator<'a, L: Lanes>(
     second: bool,
     width: &[Width<L>; 2],
 ) -> OscillatorState<'a, L> {
-    if second {
-        OscillatorState {
-            steps: Steps {
-                inc: g.inc2,
-                inv_inc: g.inv_inc2,
-                width: width[1],
-            },
-            phase: &mut g.phase2,
-            window: &mut g.window2,
-        }
+    let (phase, window, inc, inv_inc) = if second {
+        (&mut g.phase2, &mut g.window2, g.inc2, g.inv_inc2)
     } else {
-        OscillatorState {
-            steps: Steps {
-                inc: g.inc1,
-                inv_inc: g.inv_inc1,
-                width: width[0],
-            },
-            phase: &mut g.phase1,
-            window: &mut g.window1,
-        }
+        (&mut g.phase1, &mut g.window1, g.inc1, g.inv_inc1)
+    };
+    OscillatorState {
+        steps: Steps {
+            inc,
+            inv_inc,
+            width: width[usize::from(second)],
+        },
+        phase,
+        window,
     }
 }
 
